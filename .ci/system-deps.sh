@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs when they are missing: Chromium for the
+# browser tests, gettext for compiling translations, zbar for QR decoding, fonts for PDFs.
+# As root it uses apt-get; otherwise it prints the one line to run.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else 1)' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Missing system packages. Install them with:"
+  echo "  sudo apt-get install -y ${missing[*]}"
+  exit 1
+fi

@@ -1,0 +1,52 @@
+"""``manage.py load_demo``: demo content, users and registrations; safe to run twice."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+#: Each app's demo loader, in order of the data flow (content before registrations).
+LOADERS = ["cms.demo", "registration.demo"]
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin-demo-2026"  # noqa: S105 — printed for the local demo only
+
+
+class Command(BaseCommand):
+    help = "Load demo content (idempotent) and create an admin account if there is none."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-admin", action="store_true", help="Do not create an admin.")
+
+    def handle(self, *args, **options):
+        for dotted in LOADERS:
+            try:
+                module = importlib.import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if exc.name == dotted:
+                    continue
+                raise
+            module.load()
+            self.stdout.write(f"Loaded {dotted}.")
+        if not options["no_admin"]:
+            self._ensure_admin()
+
+    def _ensure_admin(self) -> None:
+        user_model = get_user_model()
+        if user_model.objects.filter(is_superuser=True).exists():
+            if user_model.objects.filter(username=ADMIN_USERNAME, is_superuser=True).exists():
+                self._print_login(ADMIN_USERNAME, ADMIN_PASSWORD, created=False)
+            return
+        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@example.org", ADMIN_PASSWORD)
+        self._print_login(ADMIN_USERNAME, ADMIN_PASSWORD, created=True)
+
+    def _print_login(self, username: str, password: str, *, created: bool) -> None:
+        state = "Created" if created else "Existing"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{state} admin login: http://127.0.0.1:8000/admin/  user: {username}  "
+                f"password: {password}"
+            )
+        )

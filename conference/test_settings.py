@@ -1,0 +1,18 @@
+"""Test settings: the real settings, with only what tests must change.
+
+The SQLite test database is a file (not in-memory) so that a real django-q2 cluster process
+and the live server can share it with the test.
+"""
+
+import os
+
+os.environ.setdefault("TESTING", "1")
+
+from conference.settings import *  # noqa: E402, F403
+from conference.settings import BASE_DIR, DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+MEDIA_ROOT = BASE_DIR / ".test-media"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

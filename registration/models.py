@@ -1,0 +1,1 @@
+"""Registration models (participants, messages, check-ins) are added by the registration issue."""

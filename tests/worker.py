@@ -1,0 +1,95 @@
+"""Start a real django-q2 cluster process against the test database.
+
+Used by every test that needs the worker: the task round trip, the outbox, the fault test.
+The child process gets a ``DATABASE_URL`` that points at the test database (the SQLite file or
+PostgreSQL's ``test_*`` database) and the same ``REDIS_URL`` as the test run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    """The URL of the database this test run is using (the test database, not the real one)."""
+    cfg = connection.settings_dict
+    if cfg["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{cfg['NAME']}"
+    user = cfg.get("USER") or ""
+    password = f":{cfg['PASSWORD']}" if cfg.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = cfg.get("HOST") or "127.0.0.1"
+    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{cfg['NAME']}"
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "conference.test_settings",
+            "DATABASE_URL": test_database_url(),
+            "TESTING": "1",
+            "Q_WORKERS": env.get("Q_WORKERS", "2"),
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def start_cluster(**extra_env: str) -> subprocess.Popen:
+    """Start ``manage.py qcluster`` in its own process group (so it can be killed whole)."""
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=worker_env(**extra_env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def stop_cluster(proc: subprocess.Popen, *, kill: bool = False) -> None:
+    """Stop the cluster: SIGTERM (clean, about a second) or SIGKILL to the whole group."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def running_cluster(**extra_env: str) -> Iterator[subprocess.Popen]:
+    proc = start_cluster(**extra_env)
+    try:
+        yield proc
+    finally:
+        stop_cluster(proc)
+
+
+def wait_until(condition: Callable[[], object], *, timeout: float = 60, interval: float = 0.2):
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds.
+
+    This bounds how long a test waits for another process; it asserts nothing about speed.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
