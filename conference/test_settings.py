@@ -12,7 +12,11 @@ from conference.settings import *  # noqa: E402, F403
 from conference.settings import BASE_DIR, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+# Several test runs may share a checkout (parallel work): TEST_DB_SUFFIX keeps them apart.
+_suffix = os.environ.get("TEST_DB_SUFFIX", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db{_suffix}.sqlite3")}
+elif _suffix:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_suffix}"}
 MEDIA_ROOT = BASE_DIR / ".test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,1 +1,0 @@
-"""Registration models (participants, messages, check-ins) are added by the registration issue."""

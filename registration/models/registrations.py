@@ -1,0 +1,242 @@
+"""Participants: the registration record, its status history, and staff roles per event."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+def new_token() -> str:
+    """A random, unguessable token (256 bits) that means nothing without the database."""
+    return secrets.token_urlsafe(32)
+
+
+class RegistrationStatus(models.TextChoices):
+    AWAITING_EMAIL = "awaiting_email", _("Awaiting e-mail confirmation")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+#: Statuses that take a place within the event's capacity.
+HOLDS_A_PLACE = (
+    RegistrationStatus.AWAITING_EMAIL,
+    RegistrationStatus.AWAITING_APPROVAL,
+    RegistrationStatus.CONFIRMED,
+)
+
+
+class Title(models.TextChoices):
+    MS = "ms", _("Ms")
+    MR = "mr", _("Mr")
+    MX = "mx", _("Mx")
+    DR = "dr", _("Dr")
+    PROF = "prof", _("Prof.")
+
+
+class OrganisationType(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry or national authority")
+    POLICE = "police", _("Police or other law enforcement")
+    OSCE = "osce", _("OSCE structure or field operation")
+    INTERNATIONAL = "international", _("Other international organisation")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+    MEDIA = "media", _("Media")
+    OTHER = "other", pgettext_lazy("organisation type", "Other")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class ParticipantRole(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    SPEAKER = "speaker", _("Speaker")
+    EXPERT = "expert", _("Expert")
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+    ORGANISER = "organiser", _("Organiser")
+    INTERPRETER = "interpreter", _("Interpreter")
+
+
+class AccessNeed(models.TextChoices):
+    WHEELCHAIR = "wheelchair", _("Wheelchair access")
+    SIGN_LANGUAGE = "sign_language", _("Sign language interpretation")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    LARGE_PRINT = "large_print", _("Large print materials")
+    OTHER = "other", pgettext_lazy("access need", "Other")
+
+
+class Registration(models.Model):
+    """One person's registration for one event (always the event's source-language page)."""
+
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.AWAITING_EMAIL,
+        db_index=True,
+    )
+    title = models.CharField(_("title"), max_length=8, choices=Title.choices, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    badge_name = models.CharField(_("name on badge"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"))
+    email_normalised = models.CharField(_("normalised e-mail"), max_length=254, editable=False)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=20, choices=OrganisationType.choices
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    country = CountryField(_("country"))
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.PARTICIPANT,
+    )
+    interpretation_language = models.CharField(
+        _("interpretation language"),
+        max_length=8,
+        blank=True,
+        help_text=_("The language the participant listens to."),
+    )
+    access_needs = models.JSONField(_("accessibility needs"), default=list, blank=True)
+    access_needs_other = models.CharField(
+        _("other accessibility needs"), max_length=300, blank=True
+    )
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
+    language = models.CharField(
+        _("language for messages"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    consent_version = models.CharField(_("privacy notice version"), max_length=32)
+    consent_at = models.DateTimeField(_("consent given at"))
+
+    access_key = models.CharField(
+        _("access key"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    badge_token = models.CharField(
+        _("badge token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    invitation_code = models.CharField(_("invitation code used"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email_normalised"], name="registration_unique_email_per_event"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RegistrationStatus.values),
+                name="registration_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def name_on_badge(self) -> str:
+        return self.badge_name or self.full_name
+
+
+def normalise_email(email: str) -> str:
+    """Addresses compare case-insensitively (in practice, for every provider we meet)."""
+    return (email or "").strip().lower()
+
+
+class StatusChange(models.Model):
+    """Who moved a registration from one status to another, when, and why."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.from_status} → {self.to_status}"
+
+
+class StaffRole(models.TextChoices):
+    ORGANISER = "organiser", _("Organiser")
+    REGISTRATION_MANAGER = "registration_manager", _("Registration manager")
+    CHECKIN = "checkin", _("Check-in staff")
+    REPORTER = "reporter", _("Reporter")
+
+
+class EventRole(models.Model):
+    """A staff member's role on one event: what of that event's personal data they may see."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="event_roles",
+    )
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+    )
+    role = models.CharField(_("role"), max_length=24, choices=StaffRole.choices)
+
+    class Meta:
+        verbose_name = _("event role")
+        verbose_name_plural = _("event roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event", "role"], name="eventrole_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.event}"

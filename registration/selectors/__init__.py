@@ -1,0 +1,1 @@
+"""Read-side queries ("selectors") returning plain data or querysets."""

@@ -1,0 +1,1 @@
+"""Write-side business rules ("services"). Views, tasks and admin screens only call these."""
