@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 
@@ -64,7 +65,7 @@ class EventFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class EventPage(Page):
+class EventPage(RoutablePageMixin, Page):
     """One event's concept note, venue, dates, languages and registration settings."""
 
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
@@ -164,6 +165,13 @@ class EventPage(Page):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+    @path("register/", name="register")
+    def register(self, request):
+        """The registration form: served by ``registration`` for this event's source page."""
+        from registration.views.public import register
+
+        return register(request, self)
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

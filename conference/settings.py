@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cms",
     "registration",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",

@@ -1,5 +1,6 @@
 """Registration models, one module per area; every public name is importable from here."""
 
+from registration.models.checkin import CheckIn
 from registration.models.messages import Message, MessageStatus
 from registration.models.registrations import (
     EventRole,
@@ -10,6 +11,7 @@ from registration.models.registrations import (
 )
 
 __all__ = [
+    "CheckIn",
     "EventRole",
     "Message",
     "MessageStatus",
