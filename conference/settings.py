@@ -200,7 +200,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- E-mail: read in one place (Django 6.1 moves these to MAILERS) ----------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # In the demo every e-mail is printed in the terminal and kept as .eml in EMAIL_FILE_PATH.
+    "conference.mail.ConsoleAndFileBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -248,9 +249,14 @@ LOGGING = {
         # Wagtail runs its search-index and reference-index tasks through django-tasks,
         # which logs every one of them at INFO.
         "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }
 
 # --- Project settings ----------------------------------------------------------------------
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-01")
+# Registrations whose e-mail address is not confirmed within this many hours expire.
+REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
+# Only for bench/bench_register.py: a bare endpoint that inserts one row. Never in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False) and (DEBUG or TESTING)
 SITE_DESCRIPTION = _("Regional conferences, trainings and courses")
