@@ -44,6 +44,7 @@ migrate: setup
 	@DEBUG=1 $(PY) manage.py migrate -v0
 
 demo: migrate
+	@DEBUG=1 $(PY) manage.py setup_schedules -v0
 	@DEBUG=1 $(PY) manage.py load_demo
 	@DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
 	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m conference.devserver

@@ -38,8 +38,17 @@ def ensure_locales() -> dict[str, Locale]:
     }
 
 
-@transaction.atomic
 def load() -> HomePage:
+    """The home page, the event index and the demo events (see ``cms.demo_events``)."""
+    home = load_home()
+    from cms import demo_events
+
+    demo_events.load(home=home)
+    return home
+
+
+@transaction.atomic
+def load_home() -> HomePage:
     """Make the English home page the site root and give it a Russian and Ukrainian copy."""
     locales = ensure_locales()
     root = Page.get_first_root_node()
@@ -68,3 +77,10 @@ def load() -> HomePage:
             copy.intro = HOME[code]["intro"]
             copy.save_revision().publish()
     return home
+
+
+def demo_events() -> dict:
+    """The demo events by slug (source-language pages): ``astana-conference``, ... ."""
+    from cms import demo_events as events
+
+    return events.demo_events()

@@ -11,19 +11,28 @@ import datetime as dt
 import zoneinfo
 from functools import cached_property
 
+from django import forms
 from django.db import models
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.search import index
 
-from cms.fields import LanguageListField
+from cms.fields import EVENT_LANGUAGES, LanguageListField
+from cms.forms import EventPageForm
 
-TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+TIME_ZONE_CHOICES = [("UTC", "UTC")] + [
+    (tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz
+]
 
 
 class HomePage(Page):
@@ -39,6 +48,16 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import event_upcoming_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming_events"] = event_upcoming_list(locale=self.locale, limit=6)
+        context["event_index"] = (
+            EventIndexPage.objects.live().filter(locale_id=self.locale_id).first()
+        )
+        return context
 
 
 class Room(TranslatableMixin, models.Model):
@@ -57,6 +76,124 @@ class Room(TranslatableMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.venue})" if self.venue else self.name
+
+
+class Speaker(TranslatableMixin, index.Indexed, models.Model):
+    """A speaker, moderator or trainer; translated so names and titles read in each language."""
+
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(
+        _("position"), max_length=200, blank=True, help_text=_("For example: Deputy Head.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("title"),
+        FieldPanel("organisation"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("organisation"),
+        index.AutocompleteField("name"),
+        index.FilterField("locale_id"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.organisation}" if self.organisation else self.name
+
+
+class Organiser(TranslatableMixin, models.Model):
+    """An organisation that organises, co-organises or funds events, with its logo."""
+
+    name = models.CharField(_("name"), max_length=200)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("website"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("url")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("organiser")
+        verbose_name_plural = _("organisers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldOfWork(TranslatableMixin, models.Model):
+    """One of the OSCE's fields of work (Policing, Gender equality, ...): the index filter."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Used in the address of the filtered event list.")
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("field of work")
+        verbose_name_plural = _("fields of work")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """The list of events: upcoming and past, filtered, paginated, with an ICS feed."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EventPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("event index")
+        verbose_name_plural = _("event indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import event_index_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_index_list(index=self, params=request.GET))
+        return context
+
+    @path("events.ics/", name="feed")  # public URL: <index>/events.ics (see cms/urls.py)
+    def feed(self, request):
+        """Every published event as a calendar feed (one all-day entry per event)."""
+        from cms.calendar import events_ics
+        from cms.selectors import event_feed_list
+
+        body = events_ics(event_feed_list(locale=self.locale), name=self.title)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="events.ics"'
+        return response
 
 
 class EventFormat(models.TextChoices):
@@ -103,6 +240,9 @@ class EventPage(RoutablePageMixin, Page):
     )
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    fields_of_work = ParentalManyToManyField(
+        FieldOfWork, verbose_name=_("fields of work"), blank=True, related_name="+"
+    )
 
     registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -144,6 +284,9 @@ class EventPage(RoutablePageMixin, Page):
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Contact")
         ),
+        FieldPanel("fields_of_work", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("organisers", heading=_("Organisers and partners"), label=_("Organiser")),
+        InlinePanel("papers", heading=_("Background papers"), label=_("Paper")),
         InlinePanel("sessions", heading=_("Agenda"), label=_("Session")),
     ]
     settings_panels = [
@@ -162,9 +305,52 @@ class EventPage(RoutablePageMixin, Page):
         ),
     ]
 
+    base_form_class = EventPageForm
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types: list[str] = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("subtitle"),
+        index.SearchField("city"),
+        index.SearchField("background"),
+    ]
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import event_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_detail_context(event=self, request=request))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        """The page itself may come from the page cache (see ``cms.cache``); routes do not."""
+        from cms.cache import serve_cached
+
+        if request.path == self.get_url(request=request):
+            return serve_cached(
+                request, self, lambda: super(EventPage, self).serve(request, *args, **kwargs)
+            )
+        return super().serve(request, *args, **kwargs)
+
+    @path("agenda/", name="agenda")
+    def agenda_page(self, request):
+        """The agenda alone, for printing (the print style sheet does the rest)."""
+        context = self.get_context(request)
+        return TemplateResponse(request, "cms/event_agenda_print.html", context)
+
+    @path("agenda.ics/", name="agenda_ics")  # public URL: <event>/agenda.ics (cms/urls.py)
+    def agenda_ics(self, request):
+        """Every session of the agenda as an ICS file in the venue's time zone."""
+        from cms.calendar import event_ics
+
+        body = event_ics(self)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
+        return response
 
     @path("register/", name="register")
     def register(self, request):
@@ -190,6 +376,124 @@ class EventPage(RoutablePageMixin, Page):
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + dt.timedelta(days=i) for i in range(max(count, 0))]
 
+    @property
+    def registration_state(self) -> str:
+        """``open``, ``not_yet`` (opens later) or ``closed``, from the dates and the clock."""
+        now = timezone.now()
+        if self.registration_opens and now < self.registration_opens:
+            return "not_yet"
+        if self.registration_closes and now >= self.registration_closes:
+            return "closed"
+        if timezone.localdate(now, self.tz) > self.end_date:
+            return "closed"
+        return "open"
+
+    @property
+    def tz_label(self) -> str:
+        """The zone named with its offset on the first day, e.g. ``Asia/Almaty (UTC+05:00)``."""
+        start = dt.datetime.combine(self.start_date, dt.time(12, 0), tzinfo=self.tz)
+        offset = start.utcoffset() or dt.timedelta(0)
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        minutes = abs(minutes)
+        return f"{self.time_zone} (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
+
+
+class OrganiserRole(models.TextChoices):
+    ORGANISER = "organiser", _("Organiser")
+    CO_ORGANISER = "co_organiser", _("Co-organiser")
+    PARTNER = "partner", _("Partner")
+    DONOR = "donor", _("Funded by")
+
+
+class EventOrganiser(Orderable):
+    """An organiser or partner of one event, in the order the organiser wants them shown."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="organisers")
+    organiser = models.ForeignKey(
+        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=OrganiserRole.choices, default=OrganiserRole.ORGANISER
+    )
+
+    panels = [FieldPanel("organiser"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("organiser of the event")
+        verbose_name_plural = _("organisers of the event")
+
+
+class PaperAccess(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PARTICIPANTS = "participants", _("Confirmed participants only")
+
+
+#: The languages a background paper can come in, with the document field of each.
+PAPER_LANGUAGES = ("en", "ru", "uk")
+
+
+class BackgroundPaper(Orderable):
+    """One background paper of an event: one document per language, public or not."""
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    access = models.CharField(
+        _("who may read it"),
+        max_length=20,
+        choices=PaperAccess.choices,
+        default=PaperAccess.PUBLIC,
+    )
+    document_en = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document in English"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document_ru = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document in Russian"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document_uk = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document in Ukrainian"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("access"),
+        FieldPanel("document_en"),
+        FieldPanel("document_ru"),
+        FieldPanel("document_uk"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("background paper")
+        verbose_name_plural = _("background papers")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def documents(self) -> dict[str, object]:
+        """Language code → document, for the languages that have one."""
+        return {
+            code: getattr(self, f"document_{code}")
+            for code in PAPER_LANGUAGES
+            if getattr(self, f"document_{code}_id")
+        }
+
 
 class SessionKind(models.TextChoices):
     OPENING = "opening", _("Opening")
@@ -202,7 +506,7 @@ class SessionKind(models.TextChoices):
     CLOSING = "closing", _("Closing")
 
 
-class Session(Orderable):
+class Session(Orderable, ClusterableModel):
     """One agenda item, with local times in the event's time zone."""
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
@@ -222,8 +526,17 @@ class Session(Orderable):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    floor_language = models.CharField(_("floor language"), max_length=8, blank=True)
+    floor_language = models.CharField(
+        _("floor language"), max_length=8, blank=True, choices=EVENT_LANGUAGES
+    )
     interpretation_languages = LanguageListField(_("interpretation into"))
+    papers = ParentalManyToManyField(
+        BackgroundPaper,
+        verbose_name=_("papers"),
+        blank=True,
+        related_name="sessions",
+        help_text=_("Background papers of this event discussed in the session."),
+    )
 
     panels = [
         FieldPanel("day"),
@@ -235,6 +548,8 @@ class Session(Orderable):
         FieldPanel("description"),
         FieldPanel("floor_language"),
         FieldPanel("interpretation_languages"),
+        InlinePanel("speakers", heading=_("Speakers"), label=_("Speaker")),
+        FieldPanel("papers", widget=forms.CheckboxSelectMultiple),
     ]
 
     class Meta(Orderable.Meta):
@@ -252,3 +567,31 @@ class Session(Orderable):
     @property
     def end(self) -> dt.datetime:
         return dt.datetime.combine(self.day, self.end_time, tzinfo=self.page.tz)
+
+
+class SpeakerRole(models.TextChoices):
+    SPEAKER = "speaker", _("Speaker")
+    KEYNOTE = "keynote", _("Keynote speaker")
+    MODERATOR = "moderator", _("Moderator")
+    CHAIR = "chair", _("Chair")
+    TRAINER = "trainer", _("Trainer")
+    PANELLIST = "panellist", _("Panellist")
+    RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+
+class SessionSpeaker(Orderable):
+    """A speaker in one session, with the role they have there."""
+
+    session = ParentalKey(Session, on_delete=models.CASCADE, related_name="speakers")
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=SpeakerRole.choices, default=SpeakerRole.SPEAKER
+    )
+
+    panels = [FieldPanel("speaker"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("speaker in a session")
+        verbose_name_plural = _("speakers in a session")

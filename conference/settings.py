@@ -260,3 +260,16 @@ REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "4
 # Only for bench/bench_register.py: a bare endpoint that inserts one row. Never in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False) and (DEBUG or TESTING)
 SITE_DESCRIPTION = _("Regional conferences, trainings and courses")
+
+# --- Messages and calendar invites (registration outbox) ---------------------------------
+# A row is tried this many times (back-off between tries) before it is marked failed.
+MESSAGES_MAX_ATTEMPTS = int(os.environ.get("MESSAGES_MAX_ATTEMPTS", "5"))
+# A row claimed longer ago than this (seconds) belongs to a worker that died.
+MESSAGES_SENDING_LEASE = int(
+    os.environ.get("MESSAGES_SENDING_LEASE", str(Q_CLUSTER["timeout"] + 60))
+)
+# Agenda updates wait this many seconds so that several quick publishes make one e-mail.
+MESSAGES_UPDATE_DELAY = int(os.environ.get("MESSAGES_UPDATE_DELAY", "120"))
+# Reminders before the event starts ("7d", "1d", "12h"), and the survey after it ends.
+MESSAGES_REMINDER_OFFSETS = env_list("MESSAGES_REMINDER_OFFSETS", "7d,1d")
+MESSAGES_SURVEY_DELAY = os.environ.get("MESSAGES_SURVEY_DELAY", "2h")

@@ -2,14 +2,68 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from registration.services.messages import message_send, messages_send_due
+
+#: A batch stops after this share of the task timeout and hands on to a follow-up task.
+BUDGET_SHARE = 0.5
 
 
 def send_message(message_id: int) -> bool:
-    """Send one outbox row (a no-op if it is gone or already sent)."""
+    """Send one outbox row (a no-op if it is gone, not due or already sent)."""
     return message_send(message_id=message_id)
 
 
-def send_due_messages() -> int:
-    """Send every due outbox row; scheduled every minute as a safety net."""
-    return messages_send_due()
+def send_due_messages(helper: bool = False) -> int:
+    """Send every due outbox row; enqueued after each commit that queues mail, and scheduled
+    every minute as a safety net. The first task of a large batch asks idle workers to help.
+    """
+    workers = int(settings.Q_CLUSTER.get("workers", 1))
+    return messages_send_due(
+        fan_out=0 if helper else max(workers - 1, 0),
+        budget=settings.Q_CLUSTER.get("timeout", 300) * BUDGET_SHARE,
+    )
+
+
+def messages_tick() -> int:
+    """The safety net, every minute: finish interrupted calendar work, send what is due."""
+    from registration.services.invites import calendar_pending_catch_up
+
+    calendar_pending_catch_up()
+    return send_due_messages()
+
+
+def queue_calendar_updates(event_id: int) -> int:
+    """One update per confirmed participant after the agenda changed."""
+    from registration.services.invites import calendar_updates_queue
+
+    return calendar_updates_queue(event_id=event_id)
+
+
+def queue_event_cancellations(event_id: int) -> int:
+    """``METHOD:CANCEL`` to everyone after the organiser cancelled the event."""
+    from registration.services.invites import event_cancellations_queue
+
+    return event_cancellations_queue(event_id=event_id)
+
+
+def queue_organiser_message(message_id: int) -> int:
+    """The organiser's note, one row per recipient."""
+    from registration.services.notices import organiser_message_queue
+
+    return organiser_message_queue(message_id=message_id)
+
+
+def queue_reminders() -> int:
+    """Reminders and survey invitations whose moment has come (scheduled)."""
+    from registration.services.notices import reminders_queue_due, survey_invitations_queue_due
+
+    return reminders_queue_due() + survey_invitations_queue_due()
+
+
+def expire_unconfirmed() -> int:
+    """Registrations whose e-mail address was never confirmed (scheduled hourly)."""
+    from registration.services.registrations import registration_expire_unconfirmed
+
+    return registration_expire_unconfirmed()

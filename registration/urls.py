@@ -3,12 +3,27 @@
 The registration form itself is a sub-URL of the event page (``<event>/register/``).
 """
 
+from django.conf import settings
 from django.urls import path
 
-from registration.views import public
+from registration.views import calendar as calendar_views
+from registration.views import checkin, public
+from registration.views import survey as survey_views
 
 app_name = "registration"
 
 urlpatterns = [
     path("manage/<str:key>/", public.manage, name="manage"),
+    path("manage/<str:key>/cancel/", public.cancel, name="cancel"),
+    path("manage/<str:key>/badge.pdf", checkin.badge_pdf, name="badge_pdf"),
+    path("events/<int:event_id>/lost-link/", public.resend_link, name="resend_link"),
+    path("privacy/", public.privacy, name="privacy"),
+    path("survey/<str:key>/", survey_views.survey, name="survey"),
+    path("manage/<str:key>/calendar.ics", calendar_views.invite, name="calendar_invite"),
+    path("calendar/<str:key>.ics", calendar_views.feed, name="calendar_feed"),
 ]
+
+if settings.BENCH_ENDPOINTS:  # bench/bench_register.py only; never set in production
+    from registration.views import bench
+
+    urlpatterns += [path("bench/insert/", bench.insert_one, name="bench_insert")]

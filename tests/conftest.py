@@ -39,7 +39,7 @@ def home_page(db):
     """The demo home page in en, ru and uk, as ``load_demo`` makes it."""
     from cms import demo
 
-    return demo.load()
+    return demo.load_home()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ def event_create(*, parent=None, **fields) -> EventPage:
     """Create and publish an event page under the English home page (made if missing)."""
     from cms import demo
 
-    home = parent or demo.load()
+    home = parent or demo.load_home()
     today = timezone.localdate()
     defaults = {
         "title": "Regional Conference on Women in Law Enforcement",

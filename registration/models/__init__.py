@@ -1,7 +1,13 @@
 """Registration models, one module per area; every public name is importable from here."""
 
-from registration.models.checkin import CheckIn
-from registration.models.messages import Message, MessageStatus
+from registration.models.checkin import BadgeBatch, BadgeBatchStatus, BadgeLayout, CheckIn
+from registration.models.messages import (
+    CalendarInvite,
+    EventCalendar,
+    Message,
+    MessageStatus,
+    OrganiserMessage,
+)
 from registration.models.registrations import (
     EventRole,
     Registration,
@@ -9,12 +15,29 @@ from registration.models.registrations import (
     StaffRole,
     StatusChange,
 )
+from registration.models.reports import ExportFormat, ExportStatus, Recommendation, ReportExport
+from registration.models.surveys import Answer, Question, QuestionKind, Survey, SurveyResponse
 
 __all__ = [
+    "Answer",
+    "ExportFormat",
+    "ExportStatus",
+    "Question",
+    "QuestionKind",
+    "Recommendation",
+    "ReportExport",
+    "Survey",
+    "SurveyResponse",
+    "BadgeBatch",
+    "BadgeBatchStatus",
+    "BadgeLayout",
     "CheckIn",
     "EventRole",
+    "CalendarInvite",
+    "EventCalendar",
     "Message",
     "MessageStatus",
+    "OrganiserMessage",
     "Registration",
     "RegistrationStatus",
     "StaffRole",

@@ -1,7 +1,15 @@
-"""The outbox: one row per e-mail that must go out, written with the change that causes it."""
+"""The outbox: one row per e-mail that must go out, written with the change that causes it.
+
+Also the calendar state an invite depends on: per event (``EventCalendar``: the fingerprint of
+what matters in the agenda and the iTIP ``SEQUENCE``) and per registration (``CalendarInvite``:
+the stable ``UID`` and the participant's own changes), and the organiser's bulk message.
+"""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +20,8 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SUPERSEDED = "superseded", _("Superseded")
+    #: Left in SENDING by a worker that died where we cannot prove the e-mail did not go out.
+    ATTENTION = "attention", _("Needs attention")
 
 
 class Message(models.Model):
@@ -37,6 +47,7 @@ class Message(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     ics = models.TextField(_("calendar attachment"), blank=True)
     ics_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -47,6 +58,24 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     send_after = models.DateTimeField(_("send after"), null=True, blank=True, db_index=True)
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
+    resend_of = models.ForeignKey(
+        "self",
+        verbose_name=_("resend of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resends",
+    )
+    bulk = models.ForeignKey(
+        "registration.OrganiserMessage",
+        verbose_name=_("organiser's message"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -54,7 +83,112 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "send_after"])]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            models.Index(fields=["registration", "kind"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class EventCalendar(models.Model):
+    """What the event's invites last said: a fingerprint of the agenda and its SEQUENCE."""
+
+    event = models.OneToOneField(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="calendar_state",
+    )
+    fingerprint = models.CharField(_("agenda fingerprint"), max_length=64, blank=True)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    #: The sequence whose updates are all in the outbox (behind ``sequence`` while queueing).
+    queued_sequence = models.PositiveIntegerField(_("queued sequence"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("event cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("event calendar state")
+        verbose_name_plural = _("event calendar states")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} · SEQUENCE {self.sequence}"
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+class CalendarInvite(models.Model):
+    """A participant's calendar entry: the stable UID and how often they changed it."""
+
+    registration = models.OneToOneField(
+        "registration.Registration",
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="calendar_invite",
+    )
+    uid = models.CharField(_("UID"), max_length=64, unique=True, default=new_uid)
+    #: Raised on every change that is the participant's own (cancel, confirmed again).
+    bumps = models.PositiveIntegerField(_("own changes"), default=0)
+    last_method = models.CharField(_("last method"), max_length=10, blank=True)
+    last_sequence = models.PositiveIntegerField(_("last sequence"), default=0)
+
+    class Meta:
+        verbose_name = _("calendar invite")
+        verbose_name_plural = _("calendar invites")
+
+    def __str__(self) -> str:
+        return f"{self.uid} ({self.last_method} {self.last_sequence})"
+
+
+class OrganiserMessage(models.Model):
+    """A note an organiser writes to the participants of one event, in each language."""
+
+    event = models.ForeignKey(
+        "cms.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="organiser_messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    statuses = models.JSONField(_("to participants who are"), default=list)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    subject_ru = models.CharField(_("subject (Russian)"), max_length=200, blank=True)
+    body_ru = models.TextField(_("text (Russian)"), blank=True)
+    subject_uk = models.CharField(_("subject (Ukrainian)"), max_length=200, blank=True)
+    body_uk = models.TextField(_("text (Ukrainian)"), blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("organiser's message")
+        verbose_name_plural = _("organiser's messages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject_en
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """Subject and body in ``language``, or in English when that one is not written."""
+        subject = getattr(self, f"subject_{language}", "") or self.subject_en
+        body = getattr(self, f"body_{language}", "") or self.body_en
+        return subject, body

@@ -78,6 +78,16 @@ class AccessNeed(models.TextChoices):
     OTHER = "other", pgettext_lazy("access need", "Other")
 
 
+class DietaryNeed(models.TextChoices):
+    VEGETARIAN = "vegetarian", _("Vegetarian")
+    VEGAN = "vegan", _("Vegan")
+    HALAL = "halal", _("Halal")
+    KOSHER = "kosher", _("Kosher")
+    GLUTEN_FREE = "gluten_free", _("Gluten-free")
+    LACTOSE_FREE = "lactose_free", _("Lactose-free")
+    NUT_ALLERGY = "nut_allergy", _("Nut allergy")
+
+
 class Registration(models.Model):
     """One person's registration for one event (always the event's source-language page)."""
 
@@ -124,6 +134,7 @@ class Registration(models.Model):
     access_needs_other = models.CharField(
         _("other accessibility needs"), max_length=300, blank=True
     )
+    dietary = models.JSONField(_("dietary requirements"), default=list, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
     language = models.CharField(

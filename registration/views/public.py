@@ -1,15 +1,201 @@
-"""Participant-facing views: thin callers of registration services."""
+"""Participant-facing views: thin callers of registration services.
+
+The form lives at ``<event page>/register/`` (any language copy of the event; registrations
+always belong to the default-locale page). The participant's own page is reached only through
+the signed link in every e-mail (``registration.links``).
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cms.fields import language_name
+from cms.models import EventPage
+from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
+from registration.links import LinkError, registration_from_key
+from registration.models.registrations import RegistrationStatus
+from registration.selectors.registrations import event_in_language
+from registration.services.registrations import (
+    ACTIVE,
+    RegistrationError,
+    registration_cancel,
+    registration_confirm_email,
+    registration_create,
+    registration_resend_link,
+    registration_update,
+    registration_window,
+)
+
+SESSION_DONE = "registration_done"
+
+#: What the participant is told after submitting, by outcome.
+S = RegistrationStatus
 
 
-def register(request: HttpRequest, event) -> HttpResponse:
+def _interface_language(request: HttpRequest) -> str:
+    return (getattr(request, "LANGUAGE_CODE", None) or get_language() or "en")[:2]
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages reached by a personal link are never cached or indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _register_state(event: EventPage) -> str:
+    """open, not_open or closed (the form is shown only when open)."""
+    opens, closes = registration_window(event)
+    now = timezone.now()
+    if opens is not None and now < opens:
+        return "not_open"
+    if now >= closes:
+        return "closed"
+    return "open"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, event: EventPage) -> HttpResponse:
     """The registration form of ``event`` (served at ``<event page>/register/``)."""
-    raise Http404  # built by the registration issue
+    source = event.source
+    context = {"event": event, "source": source, "state": _register_state(source)}
+    done = request.session.get(SESSION_DONE)
+    if request.method == "GET" and request.GET.get("done") and done and done["event"] == source.pk:
+        context["done"] = done
+        return render(request, "registration/register_done.html", context)
+    form = RegistrationForm(request.POST or None, event=source)
+    if request.method == "POST" and context["state"] == "open" and form.is_valid():
+        try:
+            result = registration_create(
+                event=source, data=form.cleaned_data, language=_interface_language(request)
+            )
+        except RegistrationError as exc:
+            field = "invitation_code" if exc.code == "invitation_required" else None
+            form.add_error(field, exc.message)
+        else:
+            request.session[SESSION_DONE] = {
+                "event": source.pk,
+                "status": result.registration.status,
+                "created": result.created,
+                "email": result.registration.email,
+            }
+            return HttpResponseRedirect(f"{request.path}?done=1")
+    context.update({"form": form, "resend_form": ResendLinkForm()})
+    status = 200 if not form.errors else 400
+    return render(request, "registration/register.html", context, status=status)
 
 
+def _invalid_link(request: HttpRequest, exc: LinkError) -> HttpResponse:
+    status = 404 if exc.code == "not_found" else 400
+    response = render(request, "registration/link_invalid.html", {"code": exc.code}, status=status)
+    return _private(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, key: str) -> HttpResponse:
-    """The participant's private page, reached by a signed link."""
-    raise Http404  # built by the registration issue
+    """The participant's private page, reached by a signed link: view, confirm, edit."""
+    try:
+        registration = registration_from_key(key)
+    except LinkError as exc:
+        return _invalid_link(request, exc)
+    event = registration.event
+    editable = registration.status in ACTIVE
+    form = RegistrationEditForm(instance=registration, event=event) if editable else None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                registration_confirm_email(registration=registration)
+                messages.success(request, _("Thank you: your e-mail address is confirmed."))
+                return _private(HttpResponseRedirect(request.path))
+            if action == "edit" and editable:
+                form = RegistrationEditForm(request.POST, instance=registration, event=event)
+                if form.is_valid():
+                    changed = registration_update(
+                        registration=registration, data=form.cleaned_data
+                    )
+                    if changed:
+                        messages.success(request, _("Your changes are saved."))
+                    else:
+                        messages.info(request, _("Nothing was changed."))
+                    return _private(HttpResponseRedirect(request.path))
+        except RegistrationError as exc:
+            messages.error(request, exc.message)
+            return _private(HttpResponseRedirect(request.path))
+    registration.refresh_from_db()
+    context = {
+        "registration": registration,
+        "event": event_in_language(event, get_language()),
+        "key": key,
+        "form": form,
+        "interpretation_language_name": language_name(registration.interpretation_language),
+        "status_changes": registration.status_changes.all(),
+        "can_cancel": registration.status in ACTIVE,
+        "needs_confirmation": registration.email_confirmed_at is None
+        and registration.status in (S.AWAITING_EMAIL, S.WAITLISTED),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return _private(render(request, "registration/manage.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, key: str) -> HttpResponse:
+    """Ask "are you sure?", then cancel the registration."""
+    try:
+        registration = registration_from_key(key)
+    except LinkError as exc:
+        return _invalid_link(request, exc)
+    manage_path = reverse("registration:manage", kwargs={"key": key})
+    if registration.status not in ACTIVE:
+        return _private(HttpResponseRedirect(manage_path))
+    if request.method == "POST":
+        try:
+            registration_cancel(registration=registration)
+        except RegistrationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your registration is cancelled. We have sent you an e-mail."))
+        return _private(HttpResponseRedirect(manage_path))
+    context = {
+        "registration": registration,
+        "event": event_in_language(registration.event, get_language()),
+        "key": key,
+    }
+    return _private(render(request, "registration/cancel.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resend_link(request: HttpRequest, event_id: int) -> HttpResponse:
+    """"Lost your link?": always the same answer, whether or not the address is registered."""
+    source = get_object_or_404(EventPage, pk=event_id)
+    event = event_in_language(source, get_language())
+    form = ResendLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        registration_resend_link(event=source, email=form.cleaned_data["email"])
+        return render(request, "registration/resend_link.html", {"event": event, "sent": True})
+    status = 400 if form.errors else 200
+    return render(
+        request, "registration/resend_link.html", {"event": event, "form": form}, status=status
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The short privacy notice that the consent on the form refers to."""
+    from django.conf import settings
+
+    return render(
+        request, "registration/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION}
+    )
+

@@ -1,0 +1,138 @@
+"""Check-ins per second through the scan endpoint vs a bare endpoint on the same server, and a
+3,500-badge PDF vs 3,500 QR images alone.
+
+The scan endpoint runs the whole path (session, admin access, role check, row lock, nonce,
+insert, JSON with the translated message); the bare endpoint (mounted only with
+``BENCH_ENDPOINTS=1``) has the same URL prefix, session and role check and writes nothing.
+Afterwards the database must hold exactly one check-in per scan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+
+from bench.harness import bench_env, django_shell, measure_rps, report, server
+
+PORT = 8768
+PEOPLE = 3500
+SCANS = 600
+
+SETUP = f"""
+import secrets, datetime as dt, zoneinfo
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.utils import timezone
+from cms import demo
+from registration.models import Registration
+from registration.permissions import event_role_assign, roles_sync_groups
+from tests.factories import event_create
+
+roles_sync_groups()
+today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo("Asia/Almaty")).date()
+event = event_create(parent=demo.load_home(), slug="bench-checkin", start_date=today,
+                     end_date=today + dt.timedelta(days=1))
+user = get_user_model().objects.create_user("bench-checkin", password="bench-pw-2026")
+event_role_assign(user=user, event=event, role="checkin")
+now = timezone.now()
+Registration.objects.bulk_create([
+    Registration(event=event, status="confirmed", given_name=f"Person{{i}}",
+                 family_name="Бенчмарк", email=f"p{{i}}@example.org",
+                 email_normalised=f"p{{i}}@example.org",
+                 organisation="Ministry of Internal Affairs", organisation_type="police",
+                 country="KZ", sex="female",
+                 interpretation_language="ru", consent_version="bench", consent_at=now)
+    for i in range({PEOPLE})
+], batch_size=500)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.save()
+tokens = list(Registration.objects.filter(event=event).values_list("badge_token", flat=True))
+print(json.dumps({{"event": event.pk, "session": session.session_key, "tokens": tokens}}))
+"""
+
+PDF = """
+import io, json, time
+from registration.models import Registration
+from registration.services.checkin import badge_batch_build, badge_batch_create
+from registration.badges import qr_image
+from cms.models import EventPage
+
+event = EventPage.objects.get(slug="bench-checkin")
+batch = badge_batch_create(event=event, by=None, layout="a4")
+start = time.perf_counter()
+batch = badge_batch_build(batch_id=batch.pk)
+pdf_seconds = time.perf_counter() - start
+tokens = list(Registration.objects.filter(event=event).values_list("badge_token", flat=True))
+start = time.perf_counter()
+for token in tokens:
+    out = io.BytesIO()
+    qr_image(token).save(out)
+qr_seconds = time.perf_counter() - start
+print(json.dumps({"pdf": pdf_seconds, "qr": qr_seconds, "badges": batch.done,
+                  "bytes": batch.file.size, "checkins": event.registrations.filter(
+                      checkins__isnull=False).count()}))
+"""
+
+
+def run() -> None:
+    os.environ["BENCH_ENDPOINTS"] = "1"
+    engine = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    with bench_env("checkin") as env:
+        data = json.loads(django_shell(env, "import json\n" + SETUP).strip().splitlines()[-1])
+        event, tokens = data["event"], data["tokens"]
+        csrf = secrets.token_hex(16)
+        headers = {
+            "Content-Type": "application/json",
+            "Cookie": f"sessionid={data['session']}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "Referer": f"http://127.0.0.1:{PORT}/admin/",
+        }
+
+        def body(i: int) -> bytes:
+            return json.dumps({"token": tokens[i], "nonce": secrets.token_hex(12)}).encode()
+
+        with server(env, port=PORT, workers=2, threads=4):
+            scans = measure_rps(
+                PORT,
+                f"/admin/checkin/{event}/scan/",
+                requests=SCANS,
+                method="POST",
+                body=body,
+                headers=headers,
+            )
+            bare = measure_rps(
+                PORT,
+                f"/admin/checkin/{event}/bench-bare/",
+                requests=SCANS,
+                method="POST",
+                body=body,
+                headers=headers,
+            )
+        result = json.loads(django_shell(env, PDF).strip().splitlines()[-1])
+    if result["checkins"] != SCANS:
+        raise RuntimeError(f"{result['checkins']} check-ins for {SCANS} scans")
+    report(
+        f"Check-ins through the scan endpoint vs a bare endpoint ({engine}, gunicorn 2×4)",
+        [
+            ("check-ins per second", scans, "/s"),
+            ("bare endpoint per second", bare, "/s"),
+            ("check-in rows after the run", result["checkins"], "rows"),
+        ],
+        ("check-in / bare", scans / bare),
+    )
+    report(
+        f"A {PEOPLE}-badge PDF (A4, four per sheet, via the batch service) "
+        f"vs {PEOPLE} QR images alone",
+        [
+            ("badge PDF", result["pdf"], "s"),
+            ("QR images (PNG)", result["qr"], "s"),
+            ("badges in the PDF", result["badges"], "badges"),
+            ("PDF size", result["bytes"] / 1e6, "MB"),
+        ],
+        ("badge PDF / QR images", result["pdf"] / result["qr"]),
+    )

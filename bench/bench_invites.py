@@ -1,0 +1,172 @@
+"""Calendar invites through the django-q2 worker to a local SMTP server, against plain smtplib
+sending the very same messages over one connection to the same server (ratio; goal ≥ 0.5).
+
+The worker's cost over smtplib is the outbox's promise: each row claimed under a lock and
+marked SENT before the end-of-data dot, so nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import smtplib
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.harness import ROOT, bench_env, django_shell, report
+
+PARTICIPANTS = int(os.environ.get("BENCH_INVITES", "3500"))
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+
+SETUP = """
+import datetime as dt, pickle
+from django.db import transaction
+from django.utils import timezone
+from cms import demo
+from tests import factories
+from registration.models import Message
+from registration.services.messages import message_queue, message_build_email
+home = getattr(demo, "load_home", demo.load)()
+event = factories.event_create(parent=home, slug="bench-invites")
+factories.session_create(event)
+factories.session_create(event, day=event.end_date, title="Working groups")
+event.save_revision().publish()
+later = timezone.now() + dt.timedelta(days=1)
+people = factories.RegistrationFactory.create_batch({n}, event=event)
+with transaction.atomic():
+    for r in people:
+        message_queue(registration=r, kind="confirmed", dedupe_key=f"bench:{{r.pk}}",
+                      send_after=later)
+rows = list(Message.objects.order_by("pk"))
+data = [(m.to_email, message_build_email(m).message().as_bytes(linesep="\\r\\n")) for m in rows]
+with open({out!r}, "wb") as fh:
+    pickle.dump(data, fh)
+print(len(rows))
+"""
+
+KICK = """
+import time
+from django_q.tasks import async_task
+from registration.models import Message
+Message.objects.update(send_after=None)
+print(time.time())
+async_task("registration.tasks.send_due_messages")
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _smtp_sink(port: int) -> subprocess.Popen:
+    """aiosmtpd's own server in its own process, accepting and dropping every message."""
+    proc = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+            "-l",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the SMTP sink did not start")
+
+
+def _sent_count(database_url: str) -> int:
+    sql = "SELECT COUNT(*) FROM registration_message WHERE status = 'sent'"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as conn:
+            return conn.execute(sql).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def _plain_smtplib(port: int, messages: list[tuple[str, bytes]]) -> float:
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for to_email, data in messages:
+            smtp.sendmail("events@example.org", [to_email], data)
+    return len(messages) / (time.perf_counter() - start)
+
+
+def _through_worker(env, port: int, total: int) -> float:
+    cluster_env = env.vars()
+    cluster_env.update(
+        {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(port),
+            "Q_WORKERS": WORKERS,
+            "Q_CLUSTER_NAME": f"bench-invites-{os.getpid()}",
+        }
+    )
+    cluster = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=cluster_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(5)  # let the cluster start its workers before the clock runs
+        started = float(django_shell(env, KICK).strip().splitlines()[-1])
+        deadline = time.monotonic() + 900
+        while _sent_count(env.database_url) < total:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the worker did not send every invite within 15 minutes")
+            time.sleep(0.05)
+        return total / (time.time() - started)
+    finally:
+        os.killpg(cluster.pid, 15)
+        cluster.wait(timeout=30)
+
+
+def run() -> None:
+    with bench_env("invites") as env:
+        out = Path(env.workdir) / "messages.pickle"
+        total = int(
+            django_shell(env, SETUP.format(n=PARTICIPANTS, out=str(out))).strip().splitlines()[-1]
+        )
+        with out.open("rb") as fh:
+            messages = pickle.load(fh)  # noqa: S301 — written by this bench a moment ago
+        port = _free_port()
+        sink = _smtp_sink(port)
+        try:
+            baseline = _plain_smtplib(port, messages)
+            worker = _through_worker(env, port, total)
+        finally:
+            sink.terminate()
+            sink.wait(timeout=10)
+    size = sum(len(data) for _to, data in messages) / max(len(messages), 1)
+    report(
+        f"Invites for {total} participants: django-q2 worker ({WORKERS} workers) vs smtplib",
+        [
+            ("worker, invites/s (claim, send, mark)", worker, "msg/s"),
+            ("plain smtplib, one connection, invites/s", baseline, "msg/s"),
+            ("average message size", size, "bytes"),
+        ],
+        ("worker / plain smtplib", worker / baseline),
+    )

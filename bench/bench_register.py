@@ -1,0 +1,144 @@
+"""Registrations per minute on one event through the full HTTP stack, many clients at once.
+
+Each client fetches the form once (CSRF cookie and token), then posts new registrations as
+fast as the server answers: form validation, the event row lock, the capacity count, the
+registration, its status change, the rendered e-mail in the outbox and the task enqueued after
+commit, the session. The baseline is a bare endpoint on the same server that inserts one row
+(mounted only with ``BENCH_ENDPOINTS=1``). Afterwards the database is checked: one row per
+accepted request and no more places held than the capacity.
+
+Runs on PostgreSQL when ``DATABASE_URL`` is set (a throwaway database), else SQLite.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import threading
+import time
+from urllib.parse import urlencode
+
+from bench.harness import bench_env, django_shell, report, server
+
+PORT = 8767
+REQUESTS = int(os.environ.get("BENCH_REGISTER_REQUESTS", "1200"))
+CLIENTS = int(os.environ.get("BENCH_REGISTER_CLIENTS", "16"))
+CAPACITY = REQUESTS // 2  # half get a place, half go on the waiting list
+SLUG = "bench-event"
+
+SETUP = f"""
+from tests.factories import event_create
+from cms.demo import load_home
+e = event_create(parent=load_home(), slug={SLUG!r}, capacity={CAPACITY},
+                 interpretation_languages=["en", "ru"])
+print(e.pk)
+"""
+
+CHECK = f"""
+from registration.models import Registration
+from registration.models.registrations import HOLDS_A_PLACE
+from cms.models import EventPage
+e = EventPage.objects.get(slug={SLUG!r})
+regs = Registration.objects.filter(event=e).exclude(consent_version="bench")
+held = regs.filter(status__in=HOLDS_A_PLACE).count()
+print(regs.count(), held, regs.filter(status="waitlisted").count())
+"""
+
+
+def _form(n: int) -> dict[str, str]:
+    return {
+        "given_name": "Айгерим",
+        "family_name": "Сапарова",
+        "email": f"bench{n}@example.org",
+        "organisation": "Ministry of Internal Affairs",
+        "organisation_type": "police",
+        "country": "KZ",
+        "sex": "female",
+        "role": "participant",
+        "interpretation_language": "ru",
+        "language": "ru",
+        "consent": "on",
+    }
+
+
+def _load(path: str, body, *, expect: int, prepare) -> float:
+    """``REQUESTS`` POSTs over ``CLIENTS`` keep-alive connections; return requests per second."""
+    counter = iter(range(REQUESTS))
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = prepare(conn)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            send = {k: v for k, v in headers.items() if k != "X-Token"}
+            conn.request("POST", path, body=body(i, headers), headers=send)
+            response = conn.getresponse()
+            response.read()
+            if response.status != expect:
+                errors.append(f"{path}: HTTP {response.status}")
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise RuntimeError(f"{len(errors)} bad responses, first: {errors[0]}")
+    return REQUESTS / elapsed
+
+
+def _csrf(conn: http.client.HTTPConnection) -> dict[str, str]:
+    conn.request("GET", f"/en/{SLUG}/register/")
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={cookie}",
+        "X-Token": token,
+        "Referer": f"http://127.0.0.1:{PORT}/",
+    }
+
+
+def run() -> None:
+    os.environ["BENCH_ENDPOINTS"] = "1"
+    engine = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    with bench_env("register") as env:
+        event_id = int(django_shell(env, SETUP).strip().splitlines()[-1])
+        with server(env, port=PORT, workers=4, threads=4):
+            registrations = _load(
+                f"/en/{SLUG}/register/",
+                lambda n, h: urlencode({**_form(n), "csrfmiddlewaretoken": h["X-Token"]}),
+                expect=302,
+                prepare=_csrf,
+            )
+            bare = _load(
+                "/en/registration/bench/insert/",
+                lambda n, h: urlencode({"event": event_id, "email": f"bare{n}@example.org"}),
+                expect=200,
+                prepare=lambda conn: {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        rows, held, waitlisted = map(int, django_shell(env, CHECK).split())
+    if rows != REQUESTS or held > CAPACITY:
+        raise RuntimeError(f"{rows} rows for {REQUESTS} requests, {held} held of {CAPACITY}")
+    report(
+        f"Registrations on one event ({engine}, {CLIENTS} clients, gunicorn 4×4) "
+        "vs a bare one-row insert, same server",
+        [
+            ("registrations per minute", registrations * 60, "/min"),
+            ("bare inserts per minute", bare * 60, "/min"),
+            ("places held / capacity", held, f"of {CAPACITY}"),
+            ("waiting list", waitlisted, "registrations"),
+        ],
+        ("registrations / bare inserts", registrations / bare),
+    )

@@ -1,0 +1,137 @@
+"""Calendar files of events, as pure functions returning bytes (RFC 5545).
+
+``event_ics`` is the agenda of one event: one VEVENT per session with a stable UID
+(``session-<id>@<host>``), local times with TZID and the VTIMEZONE they need. ``events_ics``
+is the public feed of every event (one all-day VEVENT each). The registration messages reuse
+``session_vevents`` for the participant's personal feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+PRODID = "-//Regional Events//Agenda//EN"
+
+
+def site_host() -> str:
+    """The host name in UIDs: the one of ``SITE_URL`` (stable across servers)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _calendar(name: str):
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def session_location(session, event) -> str:
+    """Room, venue and city, the parts that are known, comma-separated."""
+    room = getattr(session, "room_display", None) or session.room
+    parts = [room.name if room else "", event.venue_name, event.city]
+    return ", ".join(part for part in parts if part)
+
+
+def session_description(session) -> str:
+    """Speakers with their roles, floor and interpretation languages, then the description."""
+    from cms.fields import language_name
+
+    lines = []
+    speakers = getattr(session, "speaker_list", None)
+    if speakers is None:
+        speakers = [(link.speaker, link.get_role_display()) for link in session.speakers.all()]
+    for speaker, role in speakers:
+        details = ", ".join(p for p in (speaker.title, speaker.organisation) if p)
+        lines.append(f"{role}: {speaker.name}" + (f" ({details})" if details else ""))
+    if session.floor_language:
+        lines.append(
+            _("Floor language: %(language)s") % {"language": language_name(session.floor_language)}
+        )
+    if session.interpretation_languages:
+        names = ", ".join(language_name(c) for c in session.interpretation_languages)
+        lines.append(_("Interpretation into: %(languages)s") % {"languages": names})
+    if session.description:
+        lines.append("")
+        lines.append(session.description)
+    return "\n".join(lines)
+
+
+def session_vevents(event, sessions: Iterable, *, stamp: dt.datetime | None = None) -> list:
+    """One VEVENT per session of ``event`` (sessions as ``cms.selectors.agenda_for`` gives)."""
+    from icalendar import Event
+
+    host = site_host()
+    stamp = stamp or event.last_published_at or timezone.now()
+    url = event.full_url
+    result = []
+    for session in sessions:
+        vevent = Event()
+        vevent.add("uid", f"session-{session.pk}@{host}")
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", session.start)
+        vevent.add("dtend", session.end)
+        vevent.add("summary", session.title)
+        vevent.add("location", session_location(session, event) or event.title)
+        vevent.add("description", session_description(session) or session.title)
+        vevent.add("categories", [session.get_kind_display()])
+        if url:
+            vevent.add("url", url)
+        result.append(vevent)
+    return result
+
+
+def event_ics(event) -> bytes:
+    """The agenda of ``event`` as an ICS file, in the language of the event page's locale."""
+    from cms.selectors import agenda_for
+
+    with override(event.locale.language_code):
+        calendar = _calendar(event.title)
+        calendar.add("x-wr-timezone", event.time_zone)
+        sessions = [session for day in agenda_for(event) for session in day.sessions]
+        for vevent in session_vevents(event, sessions):
+            calendar.add_component(vevent)
+        calendar.add_missing_timezones()
+        return calendar.to_ical()
+
+
+def events_ics(events: Iterable, *, name: str) -> bytes:
+    """Every event as one all-day VEVENT (UID ``event-<translation key>@<host>``)."""
+    from django_countries import countries
+    from icalendar import Event
+
+    host = site_host()
+    calendar = _calendar(name)
+    now = timezone.now()
+    for event in events:
+        vevent = Event()
+        vevent.add("uid", f"event-{event.translation_key}@{host}")
+        vevent.add("dtstamp", event.last_published_at or now)
+        vevent.add("dtstart", event.start_date)
+        vevent.add("dtend", event.end_date + dt.timedelta(days=1))
+        vevent.add("summary", event.title)
+        place = [
+            event.venue_name,
+            event.city,
+            str(countries.name(event.country)) if event.country else "",
+        ]
+        location = ", ".join(p for p in place if p)
+        if location:
+            vevent.add("location", location)
+        if event.subtitle:
+            vevent.add("description", event.subtitle)
+        url = event.full_url
+        if url:
+            vevent.add("url", url)
+        calendar.add_component(vevent)
+    return calendar.to_ical()

@@ -1,0 +1,176 @@
+"""The event page's admin form: every rule of the concept note and agenda, on its field.
+
+Wagtail builds the page form with nested formsets (sessions, and speakers inside each
+session); ``EventPageForm.clean`` checks what needs more than one field or more than one
+session and puts each message on the field of the inline form that has to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from cms.fields import language_name
+
+
+def _live_forms(formset) -> list[forms.Form]:
+    """Forms of a formset that will be saved: valid, not deleted, not an untouched extra."""
+    result = []
+    for form in formset.forms:
+        if not form.is_valid():
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue
+        result.append(form)
+    return result
+
+
+def _limit_papers(form: forms.Form, queryset) -> forms.Form:
+    if "papers" in form.fields:
+        form.fields["papers"].queryset = queryset
+    return form
+
+
+class EventPageForm(WagtailAdminPageForm):
+    """Validation of the event's dates, languages and agenda, with messages on the fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sessions = self.formsets.get("sessions")
+        if sessions is None:
+            return
+        from cms.models import BackgroundPaper
+
+        # A session may link only to this event's own saved papers (a paper added in the same
+        # edit can be linked after saving once).
+        papers = (
+            BackgroundPaper.objects.filter(page_id=self.instance.pk)
+            if self.instance.pk
+            else BackgroundPaper.objects.none()
+        )
+        for form in sessions.forms:
+            _limit_papers(form, papers)
+        base = type(sessions)
+        sessions.__class__ = type(
+            base.__name__,
+            (base,),
+            {"empty_form": property(lambda fs: _limit_papers(base.empty_form.fget(fs), papers))},
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start = cleaned.get("start_date")
+        end = cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("The last day cannot be before the first day. Check both dates.")
+            )
+            end = None
+        languages = list(cleaned.get("languages") or [])
+        interpretation = list(cleaned.get("interpretation_languages") or [])
+        outside = [code for code in interpretation if code not in languages]
+        if languages and outside:
+            self.add_error(
+                "interpretation_languages",
+                _(
+                    "Interpretation can only be into the event's working languages; "
+                    "%(languages)s is not one of them."
+                )
+                % {"languages": ", ".join(language_name(c) for c in outside)},
+            )
+        sessions = self.formsets.get("sessions")
+        if sessions is not None:
+            self._clean_sessions(_live_forms(sessions), start=start, end=end, languages=languages)
+        return cleaned
+
+    def _clean_sessions(
+        self,
+        session_forms: list[forms.Form],
+        *,
+        start: dt.date | None,
+        end: dt.date | None,
+        languages: list[str],
+    ) -> None:
+        booked: list[tuple[forms.Form, Any, dt.date, dt.time, dt.time]] = []
+        for form in session_forms:
+            data = form.cleaned_data
+            day, begins, ends = data.get("day"), data.get("start_time"), data.get("end_time")
+            if begins and ends and ends <= begins:
+                form.add_error("end_time", _("A session must end after it starts."))
+                ends = None
+            if day and start and end and not (start <= day <= end):
+                form.add_error(
+                    "day",
+                    _("The session's day must be within the event's dates (%(first)s – %(last)s).")
+                    % {"first": start.isoformat(), "last": end.isoformat()},
+                )
+                day = None
+            outside = [
+                code for code in data.get("interpretation_languages") or [] if code not in languages
+            ]
+            if outside:
+                form.add_error(
+                    "interpretation_languages",
+                    _(
+                        "Interpretation can only be into the event's working languages; "
+                        "%(languages)s is not one of them."
+                    )
+                    % {"languages": ", ".join(language_name(c) for c in outside)},
+                )
+            room = data.get("room")
+            if room and day and begins and ends:
+                booked.append((form, room, day, begins, ends))
+        self._clean_rooms(booked)
+
+    def _clean_rooms(self, booked: list[tuple[forms.Form, Any, dt.date, dt.time, dt.time]]) -> None:
+        """A room holds one session at a time, in this event and in every other event."""
+        from cms.models import Session
+
+        for i, (form, room, day, begins, ends) in enumerate(booked):
+            clash = next(
+                (
+                    other
+                    for other in booked[:i]
+                    if other[1].pk == room.pk
+                    and other[2] == day
+                    and other[3] < ends
+                    and begins < other[4]
+                ),
+                None,
+            )
+            if clash is not None:
+                title = clash[0].cleaned_data.get("title", "")
+                clash_begins, clash_ends = clash[3], clash[4]
+            else:
+                other_events = Session.objects.filter(
+                    room=room, day=day, start_time__lt=ends, end_time__gt=begins
+                )
+                if self.instance.translation_key:
+                    other_events = other_events.exclude(
+                        page__translation_key=self.instance.translation_key
+                    )
+                found = other_events.select_related("page").first()
+                if found is None:
+                    continue
+                title = f"{found.title} ({found.page.title})"
+                clash_begins, clash_ends = found.start_time, found.end_time
+            form.add_error(
+                "room",
+                _(
+                    "%(room)s is already booked from %(start)s to %(end)s for “%(title)s”. "
+                    "Choose another room or time."
+                )
+                % {
+                    "room": room.name,
+                    "start": time_format(clash_begins, "H:i"),
+                    "end": time_format(clash_ends, "H:i"),
+                    "title": title,
+                },
+            )

@@ -1,0 +1,61 @@
+"""Signal handlers: page cache invalidation and keeping translated agendas in step."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import copy_for_translation_done, page_published, page_unpublished
+
+from cms.cache import page_cache_invalidate
+
+
+@receiver(page_published)
+def on_page_published(sender, instance, **kwargs):
+    from cms.models import EventPage
+    from cms.services import agenda_sync_translations
+
+    if isinstance(instance, EventPage):
+        try:
+            source = instance.source
+        except EventPage.DoesNotExist:  # created in another language, never in the default one
+            source = instance
+        if source.pk == instance.pk:
+            agenda_sync_translations(source=source)
+        else:
+            agenda_sync_translations(source=source, only=instance)
+    page_cache_invalidate()
+
+
+@receiver(page_unpublished)
+def on_page_unpublished(sender, instance, **kwargs):
+    page_cache_invalidate()
+
+
+@receiver(copy_for_translation_done)
+def on_copy_for_translation(sender, source_obj, target_obj, **kwargs):
+    from cms.models import EventPage
+    from cms.services import translation_papers_remap
+
+    if isinstance(source_obj, EventPage) and isinstance(target_obj, EventPage):
+        translation_papers_remap(source=source_obj, target=target_obj)
+
+
+def on_content_changed(sender, **kwargs):
+    page_cache_invalidate()
+
+
+def connect() -> None:
+    """Snippets and documents shown on event pages: a change makes cached pages stale."""
+    from django.apps import apps
+
+    for label in (
+        "cms.Speaker",
+        "cms.Room",
+        "cms.Organiser",
+        "cms.FieldOfWork",
+        "wagtaildocs.Document",
+        "wagtailimages.Image",
+    ):
+        model = apps.get_model(label)
+        post_save.connect(on_content_changed, sender=model, dispatch_uid=f"cms-cache-{label}")
+        post_delete.connect(on_content_changed, sender=model, dispatch_uid=f"cms-cache-d-{label}")

@@ -1,0 +1,65 @@
+"""Registers the participants' screens, bulk actions, roles, logistics and audit-log actions."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+
+from registration.admin.logistics import logistics
+from registration.admin.registrations import BULK_ACTIONS, RegistrationViewSet
+from registration.admin.roles import EventRoleViewSet
+from registration.permissions import PARTICIPANT_ROLES, events_for
+
+register_snippet(RegistrationViewSet)
+
+for action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", action)
+
+
+@hooks.register("register_admin_viewset")
+def register_event_roles():
+    return EventRoleViewSet("event_roles")
+
+
+@hooks.register("register_admin_urls")
+def register_logistics_url():
+    return [path("registration/logistics/", logistics, name="registration_logistics")]
+
+
+class LogisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return events_for(request.user, *PARTICIPANT_ROLES).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_logistics_menu_item():
+    return LogisticsMenuItem(
+        _("Logistics"),
+        reverse("registration_logistics"),
+        name="logistics",
+        icon_name="list-ul",
+        order=220,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_access_log_actions(actions):
+    actions.register_action(
+        "registration.list_viewed",
+        _("Participant list viewed"),
+        _("Viewed the participant list"),
+    )
+    actions.register_action(
+        "registration.exported", _("Participants exported"), _("Exported the participant list")
+    )
+    actions.register_action(
+        "registration.viewed", _("Registration viewed"), _("Viewed a registration")
+    )
+    actions.register_action(
+        "registration.logistics_viewed",
+        _("Logistics summary viewed"),
+        _("Viewed the logistics summary"),
+    )

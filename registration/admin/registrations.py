@@ -1,0 +1,438 @@
+"""Participants in the Wagtail admin: a snippet viewset scoped to the user's events.
+
+- Lists, filters, search, XLSX/CSV export and bulk approve/decline/cancel come from Wagtail's
+  ``SnippetViewSet`` and bulk actions; every query is limited to the events where the user is
+  an organiser or registration manager (``RegistrationPermissionPolicy``), and every object
+  view checks the same.
+- Access to personal data (list, export, detail) is written to Wagtail's audit log (``log()``):
+  lists and exports on the event page (its history shows who looked), details on the
+  registration. See "Reports → Site history" in the admin.
+- Registrations are made through the public form only (no "add" in the admin); status changes
+  only through the bulk actions, which call the services.
+"""
+
+from __future__ import annotations
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils.functional import classproperty
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries import countries
+from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.snippets import (
+    EditView,
+    HistoryView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
+
+from cms.fields import EVENT_LANGUAGES, language_name
+from cms.models import EventPage
+from registration.forms import StaffMessageForm
+from registration.models.registrations import (
+    AccessNeed,
+    DietaryNeed,
+    OrganisationType,
+    ParticipantRole,
+    Registration,
+    RegistrationStatus,
+    Sex,
+)
+from registration.permissions import PARTICIPANT_ROLES, events_for, user_has_event_role
+from registration.selectors.registrations import registrations_visible_to
+from registration.services.registrations import (
+    RegistrationError,
+    registration_approve,
+    registration_cancel,
+    registration_decline,
+)
+
+
+class RegistrationPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions (from the role groups) *and* a participant role on the event."""
+
+    def user_has_permission(self, user, action):
+        if user.is_active and user.is_superuser:
+            return True
+        if action in ("add", "delete"):
+            return False  # made through the public form; deleted only by an administrator
+        return super().user_has_permission(user, action) and (
+            events_for(user, *PARTICIPANT_ROLES).exists()
+        )
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and user_has_event_role(
+            user, instance.event, *PARTICIPANT_ROLES
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return Registration.objects.none()
+        return registrations_visible_to(user)
+
+
+register_permission_policy(Registration, RegistrationPermissionPolicy(Registration))
+
+
+def _needs_filter(field: str):
+    def method(queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.annotate(**{f"{field}_text": Cast(field, TextField())}).filter(
+            **{f"{field}_text__contains": f'"{value}"'}
+        )
+
+    return method
+
+
+class RegistrationFilterSet(WagtailFilterSet):
+    event = ModelChoiceFilter(
+        label=_("Event"),
+        queryset=lambda request: (
+            events_for(request.user, *PARTICIPANT_ROLES).order_by("-start_date")
+            if request
+            else EventPage.objects.none()
+        ),
+    )
+    status = ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
+    country = ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
+    sex = ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    organisation_type = ChoiceFilter(
+        label=_("Organisation type"), choices=OrganisationType.choices
+    )
+    role = ChoiceFilter(label=_("Role"), choices=ParticipantRole.choices)
+    interpretation_language = ChoiceFilter(
+        label=_("Interpretation language"), choices=EVENT_LANGUAGES
+    )
+    access_need = ChoiceFilter(
+        label=_("Accessibility need"),
+        choices=AccessNeed.choices,
+        method=_needs_filter("access_needs"),
+    )
+    dietary_need = ChoiceFilter(
+        label=_("Dietary requirement"), choices=DietaryNeed.choices, method=_needs_filter("dietary")
+    )
+    visa_letter = BooleanFilter(label=_("Needs a visa support letter"))
+
+    class Meta:
+        model = Registration
+        fields = []
+
+
+def _yes_no(value: bool) -> str:
+    return str(_("yes")) if value else ""
+
+
+#: Spreadsheet columns: heading and how to read the value (labels, not codes).
+EXPORT = {
+    "event": (_("Event"), lambda r: r.event.title),
+    "status": (_("Status"), lambda r: r.get_status_display()),
+    "title": (_("Title"), lambda r: r.get_title_display()),
+    "given_name": (_("Given name"), lambda r: r.given_name),
+    "family_name": (_("Family name"), lambda r: r.family_name),
+    "badge_name": (_("Name on badge"), lambda r: r.name_on_badge),
+    "email": (_("E-mail"), lambda r: r.email),
+    "phone": (_("Phone"), lambda r: str(r.phone) if r.phone else ""),
+    "organisation": (_("Organisation"), lambda r: r.organisation),
+    "organisation_type": (_("Organisation type"), lambda r: r.get_organisation_type_display()),
+    "position": (_("Position"), lambda r: r.position),
+    "country": (_("Country"), lambda r: r.country.name),
+    "sex": (_("Sex"), lambda r: r.get_sex_display()),
+    "role": (_("Role"), lambda r: r.get_role_display()),
+    "interpretation_language": (
+        _("Interpretation language"),
+        lambda r: language_name(r.interpretation_language) if r.interpretation_language else "",
+    ),
+    "access_needs": (
+        _("Accessibility needs"),
+        lambda r: "; ".join(
+            [str(AccessNeed(v).label) for v in r.access_needs if v in AccessNeed.values]
+            + ([r.access_needs_other] if r.access_needs_other else [])
+        ),
+    ),
+    "dietary": (
+        _("Dietary requirements"),
+        lambda r: "; ".join(
+            [str(DietaryNeed(v).label) for v in r.dietary if v in DietaryNeed.values]
+            + ([r.dietary_needs] if r.dietary_needs else [])
+        ),
+    ),
+    "visa_letter": (_("Visa support letter"), lambda r: _yes_no(r.visa_letter)),
+    "language": (_("Language for messages"), lambda r: r.get_language_display()),
+    "created_at": (_("Registered at"), lambda r: r.created_at),
+    "email_confirmed_at": (_("E-mail confirmed at"), lambda r: r.email_confirmed_at),
+    "consent_version": (_("Privacy notice version"), lambda r: r.consent_version),
+}
+
+
+class ScopedObjectMixin:
+    """Object views: 404 unless the user has a participant role on the registration's event;
+    log who looked."""
+
+    log_action = "registration.viewed"
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not user_has_event_role(self.request.user, obj.event, *PARTICIPANT_ROLES):
+            raise Http404
+        if self.request.method == "GET" and self.log_action:
+            log(obj, self.log_action, user=self.request.user)
+        return obj
+
+
+class RegistrationIndexView(IndexView):
+    def get_base_queryset(self):
+        return registrations_visible_to(self.request.user).select_related("event")
+
+    def get_filterset_kwargs(self):
+        return {**super().get_filterset_kwargs(), "queryset": self.get_base_queryset()}
+
+    def to_row_dict(self, item):
+        return {field: EXPORT[field][1](item) for field in self.list_export}
+
+    def get_heading(self, queryset, field):
+        return str(EXPORT[field][0])
+
+    def stream_csv(self, queryset):
+        # The CSV is written after the view returns, when the admin's language is no longer
+        # active: keep it for the headings and labels.
+        language = translation.get_language()
+        rows = super().stream_csv(queryset)
+
+        def in_language():
+            with translation.override(language):
+                yield from rows
+
+        return in_language()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        self._log_access()
+        return response
+
+    def _log_access(self) -> None:
+        """One audit entry per event whose participants were shown or exported."""
+        if self.request.GET.get("_w_filter_fragment"):
+            return  # the filter panel refreshing itself shows no one
+        action = "registration.exported" if self.is_export else "registration.list_viewed"
+        events = events_for(self.request.user, *PARTICIPANT_ROLES)
+        chosen = self.request.GET.get("event")
+        if chosen and chosen.isdigit():
+            events = events.filter(pk=int(chosen))
+        data = {"query": self.request.GET.urlencode()[:500]}
+        for event in events:
+            log(event, action, user=self.request.user, data=data)
+
+
+class RegistrationEditView(ScopedObjectMixin, EditView):
+    log_action = "registration.viewed"
+
+
+class RegistrationInspectView(ScopedObjectMixin, InspectView):
+    pass
+
+
+class RegistrationHistoryView(ScopedObjectMixin, HistoryView):
+    log_action = ""
+
+
+class RegistrationUsageView(ScopedObjectMixin, UsageView):
+    log_action = ""
+
+
+class RegistrationViewSet(SnippetViewSet):
+    model = Registration
+    icon = "group"
+    menu_label = _("Participants")
+    menu_name = "participants"
+    menu_order = 210
+    add_to_admin_menu = True
+    url_prefix = "participants"
+    index_view_class = RegistrationIndexView
+    edit_view_class = RegistrationEditView
+    inspect_view_class = RegistrationInspectView
+    history_view_class = RegistrationHistoryView
+    usage_view_class = RegistrationUsageView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = RegistrationFilterSet
+    search_fields = ["given_name", "family_name", "badge_name", "email", "organisation"]
+    search_backend_name = None
+    list_display = ["full_name", "organisation", "country", "status", "event", "created_at"]
+    list_per_page = 50
+    ordering = ["-created_at"]
+    list_export = list(EXPORT)
+    export_filename = "participants"
+    inspect_view_fields = [
+        "event",
+        "status",
+        "title",
+        "given_name",
+        "family_name",
+        "badge_name",
+        "email",
+        "phone",
+        "organisation",
+        "organisation_type",
+        "position",
+        "country",
+        "sex",
+        "role",
+        "interpretation_language",
+        "access_needs",
+        "access_needs_other",
+        "dietary",
+        "dietary_needs",
+        "visa_letter",
+        "language",
+        "consent_version",
+        "consent_at",
+        "created_at",
+        "email_confirmed_at",
+    ]
+    # Staff correct details here; status changes only through the bulk actions (services).
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("title"),
+                FieldRowPanel([FieldPanel("given_name"), FieldPanel("family_name")]),
+                FieldPanel("badge_name"),
+                FieldPanel("phone"),
+            ],
+            heading=_("Person"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation"),
+                FieldPanel("organisation_type"),
+                FieldPanel("position"),
+                FieldPanel("country"),
+                FieldPanel("role"),
+            ],
+            heading=_("Work"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("interpretation_language"),
+                FieldPanel("access_needs_other"),
+                FieldPanel("dietary_needs"),
+                FieldPanel("visa_letter"),
+                FieldPanel("language"),
+            ],
+            heading=_("Language and needs"),
+        ),
+    ]
+
+
+# --- bulk actions ---------------------------------------------------------------------------
+
+
+class RegistrationBulkAction(SnippetBulkAction):
+    """Approve, decline or cancel many registrations at once, with an optional message."""
+
+    template_name = "registration/admin/bulk_action.html"
+    form_class = StaffMessageForm
+    service = None
+
+    @staticmethod
+    def done_message(count: int) -> str:
+        raise NotImplementedError
+
+    @classproperty
+    def models(cls):
+        return [Registration]
+
+    def check_perm(self, obj):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action_label": self.display_name}
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "user": self.request.user,
+            "message": self.cleaned_form.cleaned_data.get("message", "")
+            if self.cleaned_form
+            else "",
+        }
+
+    @classmethod
+    def execute_action(cls, objects, user=None, message="", **kwargs):
+        done, failed = 0, []
+        for registration in objects:
+            try:
+                cls.service(registration=registration, by=user, message=message)
+            except RegistrationError as exc:
+                failed.append(f"{registration}: {exc.message}")
+            else:
+                done += 1
+        kwargs["self"].failed = failed
+        return done, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        from wagtail.admin import messages
+
+        for failure in getattr(self, "failed", []):
+            messages.warning(self.request, failure)
+        return self.done_message(num_parent_objects) % {"count": num_parent_objects}
+
+
+class ApproveBulkAction(RegistrationBulkAction):
+    display_name = _("Approve")
+    action_type = "approve"
+    aria_label = _("Approve the selected registrations")
+    action_priority = 10
+    service = staticmethod(registration_approve)
+
+    @staticmethod
+    def done_message(count: int) -> str:
+        return ngettext(
+            "%(count)d registration approved.", "%(count)d registrations approved.", count
+        )
+
+
+class DeclineBulkAction(RegistrationBulkAction):
+    display_name = _("Decline")
+    action_type = "decline"
+    aria_label = _("Decline the selected registrations")
+    action_priority = 20
+    service = staticmethod(registration_decline)
+
+    @staticmethod
+    def done_message(count: int) -> str:
+        return ngettext(
+            "%(count)d registration declined.", "%(count)d registrations declined.", count
+        )
+
+
+class CancelBulkAction(RegistrationBulkAction):
+    display_name = _("Cancel registration")
+    action_type = "cancel"
+    aria_label = _("Cancel the selected registrations")
+    action_priority = 30
+    classes = {"serious"}
+    service = staticmethod(registration_cancel)
+
+    @staticmethod
+    def done_message(count: int) -> str:
+        return ngettext(
+            "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
+        )
+
+
+BULK_ACTIONS = [ApproveBulkAction, DeclineBulkAction, CancelBulkAction]
+

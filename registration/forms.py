@@ -1,0 +1,266 @@
+"""Participant forms: register, edit one's registration, ask for the link again; staff messages.
+
+Forms validate everything a person types and keep it on error; services decide (capacity,
+dates, invitation). Browser validation is off (``novalidate`` in the template and no
+``required`` attributes) so every error is the same translated sentence, shown on its field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from cms.fields import language_name
+from registration.models.registrations import (
+    AccessNeed,
+    DietaryNeed,
+    ParticipantRole,
+    Registration,
+    Sex,
+    Title,
+)
+from registration.validators import validate_person_name, validate_printable
+
+TEXT_FIELDS = (
+    "badge_name",
+    "organisation",
+    "position",
+    "access_needs_other",
+    "dietary_needs",
+)
+NAME_FIELDS = ("given_name", "family_name")
+
+REQUIRED_MESSAGES = {
+    "given_name": _("Enter your given name."),
+    "family_name": _("Enter your family name."),
+    "email": _("Enter your e-mail address."),
+    "organisation": _("Enter the name of your organisation."),
+    "organisation_type": _("Choose the type of your organisation."),
+    "country": _("Choose your country."),
+    "sex": _("Choose an answer (you may choose “Prefer not to say”)."),
+    "role": _("Choose your role at the event."),
+    "interpretation_language": _("Choose the language you will listen to."),
+    "language": _("Choose the language for our messages."),
+    "consent": _("To register, agree to the privacy notice."),
+    "invitation_code": _("Enter the invitation code from your invitation."),
+}
+
+
+class ParticipantFieldsMixin:
+    """Widgets, choices and checks shared by the registration and the edit form."""
+
+    use_required_attribute = False
+
+    def _setup_fields(self, event) -> None:
+        fields = self.fields
+        fields["title"].choices = [("", _("No title")), *Title.choices]
+        fields["title"].help_text = _("Optional. “Mx” is a gender-neutral title.")
+        fields["badge_name"].help_text = _(
+            "As it should be printed on your badge, if different from your full name."
+        )
+        fields["sex"] = forms.ChoiceField(
+            label=_("Sex"),
+            choices=Sex.choices,
+            widget=forms.RadioSelect,
+            help_text=_(
+                "We ask this only to report the share of women and men at the event "
+                "(disaggregated statistics). It is never shown on your badge."
+            ),
+        )
+        fields["organisation_type"].choices = [("", _("Choose…")), *fields["organisation_type"].choices[1:]]
+        fields["country"].choices = [("", _("Choose…")), *list(fields["country"].choices)[1:]]
+        languages = [code for code in (event.interpretation_languages or []) if code]
+        if languages:
+            fields["interpretation_language"] = forms.ChoiceField(
+                label=_("Interpretation language"),
+                choices=[(code, language_name(code)) for code in languages],
+                widget=forms.RadioSelect,
+                help_text=_("The language you will listen to through the interpretation headset."),
+            )
+        else:
+            del fields["interpretation_language"]
+        fields["access_needs"] = forms.MultipleChoiceField(
+            label=_("Accessibility needs"),
+            choices=AccessNeed.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=_("Tick what you need so that the venue can prepare."),
+        )
+        fields["access_needs_other"].label = _("Other accessibility needs")
+        fields["dietary"] = forms.MultipleChoiceField(
+            label=_("Dietary requirements"),
+            choices=DietaryNeed.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+        fields["dietary_needs"].label = _("Other dietary needs or allergies")
+        fields["visa_letter"].label = _("I need a visa support letter")
+        fields["language"] = forms.ChoiceField(
+            label=_("Language for our messages"),
+            choices=settings.LANGUAGES,
+            widget=forms.RadioSelect,
+            initial=(get_language() or "en")[:2],
+        )
+        if "phone" in fields:
+            fields["phone"] = PhoneNumberField(
+                label=_("Phone"),
+                required=False,
+                help_text=_("Optional. In international format, for example +7 701 234 5678."),
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                error_messages={
+                    "invalid": _(
+                        "Enter the phone number in international format, starting with + "
+                        "and the country code."
+                    )
+                },
+            )
+        for name, message in REQUIRED_MESSAGES.items():
+            if name in fields:
+                fields[name].error_messages["required"] = message
+        for name in (*NAME_FIELDS, *TEXT_FIELDS):
+            if name in fields:
+                fields[name].validators.append(validate_printable)
+        for name in NAME_FIELDS:
+            fields[name].validators.append(validate_person_name)
+        autocomplete = {
+            "given_name": "given-name",
+            "family_name": "family-name",
+            "email": "email",
+            "organisation": "organization",
+            "position": "organization-title",
+            "country": "country",
+            "title": "honorific-prefix",
+        }
+        for name, value in autocomplete.items():
+            if name in fields:
+                fields[name].widget.attrs["autocomplete"] = value
+
+    def clean_badge_name(self) -> str:
+        value = (self.cleaned_data.get("badge_name") or "").strip()
+        if value and not any(ch.isalpha() for ch in value):
+            raise forms.ValidationError(_("A name must contain letters."), code="no_letters")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if AccessNeed.OTHER in (data.get("access_needs") or []) and not (
+            data.get("access_needs_other") or ""
+        ).strip():
+            self.add_error(
+                "access_needs_other", _("Describe the other accessibility need you ticked.")
+            )
+        return data
+
+
+PARTICIPANT_FIELDS = [
+    "title",
+    "given_name",
+    "family_name",
+    "badge_name",
+    "email",
+    "phone",
+    "organisation",
+    "organisation_type",
+    "position",
+    "country",
+    "sex",
+    "role",
+    "interpretation_language",
+    "access_needs",
+    "access_needs_other",
+    "dietary",
+    "dietary_needs",
+    "visa_letter",
+    "language",
+]
+
+
+class RegistrationForm(ParticipantFieldsMixin, forms.ModelForm):
+    """The public registration form of one event."""
+
+    invitation_code = forms.CharField(
+        label=_("Invitation code"), max_length=64, required=False, strip=True
+    )
+    consent = forms.BooleanField(label=_("I agree to the privacy notice"), required=True)
+
+    class Meta:
+        model = Registration
+        fields = PARTICIPANT_FIELDS
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self._setup_fields(event)
+        self.fields["role"].choices = ParticipantRole.choices
+        self.fields["role"].initial = ParticipantRole.PARTICIPANT
+        self.fields["email"].help_text = _(
+            "We will send a link to this address: open it to confirm your registration."
+        )
+        self.fields["consent"].help_text = _(
+            "We use your details only to organise this event and report on it. "
+            "Read the privacy notice (version %(version)s)."
+        ) % {"version": settings.PRIVACY_NOTICE_VERSION}
+        if event.invitation_only:
+            self.fields["invitation_code"].required = True
+            self.fields["invitation_code"].error_messages["required"] = REQUIRED_MESSAGES[
+                "invitation_code"
+            ]
+            self.fields["invitation_code"].validators.append(validate_printable)
+            self.order_fields([*PARTICIPANT_FIELDS, "invitation_code", "consent"])
+        else:
+            del self.fields["invitation_code"]
+
+    def clean_email(self) -> str:
+        return (self.cleaned_data.get("email") or "").strip()
+
+    def _post_clean(self):
+        # The services decide uniqueness, capacity and dates; the model has no event yet.
+        pass
+
+
+class RegistrationEditForm(ParticipantFieldsMixin, forms.ModelForm):
+    """What a participant may change on their own page: not the e-mail address or the role."""
+
+    class Meta:
+        model = Registration
+        fields = [name for name in PARTICIPANT_FIELDS if name not in ("email", "role")]
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self._setup_fields(event)
+        if "interpretation_language" in self.fields and self.instance.interpretation_language:
+            self.initial.setdefault(
+                "interpretation_language", self.instance.interpretation_language
+            )
+
+    def _post_clean(self):
+        pass
+
+
+class ResendLinkForm(forms.Form):
+    """Ask for the self-service link again (the answer never says whether one was sent)."""
+
+    use_required_attribute = False
+
+    email = forms.EmailField(
+        label=_("E-mail address you registered with"),
+        error_messages={"required": REQUIRED_MESSAGES["email"]},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class StaffMessageForm(forms.Form):
+    """Bulk approve, decline or cancel: an optional message to the participants."""
+
+    message = forms.CharField(
+        label=_("Message to the participants (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_printable],
+        help_text=_("Added to the e-mail each participant receives."),
+    )

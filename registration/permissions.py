@@ -1,0 +1,132 @@
+"""Staff roles per event, built on Wagtail's groups and permissions.
+
+Two layers, both needed:
+
+- a **group per role** (``ROLE_GROUPS``) gives access to the Wagtail admin and the model
+  permissions that role needs — what kind of thing the user may do;
+- an **``EventRole`` row** per user and event says *for which events*. A user sees the
+  participants only of the events where they hold a role that allows it.
+
+Superusers pass every check. Check-in staff never see participant lists or exports; reporters
+see aggregate reports only.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registration.models.registrations import EventRole, StaffRole
+
+#: Roles that may see participants' personal data (lists, details, exports, bulk actions).
+PARTICIPANT_ROLES = (StaffRole.ORGANISER, StaffRole.REGISTRATION_MANAGER)
+
+#: Group name (English, as stored) and the model permissions of each role's group.
+ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
+    StaffRole.ORGANISER: (
+        "Event organisers",
+        [
+            "registration.view_registration",
+            "registration.change_registration",
+            "registration.view_eventrole",
+        ],
+    ),
+    StaffRole.REGISTRATION_MANAGER: (
+        "Registration managers",
+        ["registration.view_registration", "registration.change_registration"],
+    ),
+    StaffRole.CHECKIN: ("Check-in staff", []),
+    StaffRole.REPORTER: ("Reporters", []),
+}
+
+ROLE_LABELS = {
+    "Event organisers": _("Event organisers"),
+    "Registration managers": _("Registration managers"),
+    "Check-in staff": _("Check-in staff"),
+    "Reporters": _("Reporters"),
+}
+
+
+def roles_sync_groups() -> dict[str, Group]:
+    """Create or update one group per staff role (idempotent; run after every migrate).
+
+    Side effects: the four groups exist and hold the admin access permission plus their
+    role's model permissions (permissions other apps add to a group are kept).
+    """
+    groups = {}
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).first()
+    for role, (name, perms) in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = [access] if access else []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm:
+                wanted.append(perm)
+        group.permissions.add(*wanted)
+        groups[role] = group
+    return groups
+
+
+def role_group(role: str) -> Group:
+    """The group of a staff role (made if missing)."""
+    name = ROLE_GROUPS[role][0]
+    group = Group.objects.filter(name=name).first()
+    return group or roles_sync_groups()[role]
+
+
+def events_for(user, *roles: str) -> QuerySet:
+    """Events (default-locale pages) where ``user`` holds one of ``roles`` (any role if none).
+
+    Superusers get every event; anonymous and inactive users get none.
+    """
+    from cms.models import EventPage
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EventPage.objects.none()
+    if user.is_superuser:
+        return EventPage.objects.all()
+    rows = EventRole.objects.filter(user=user)
+    if roles:
+        rows = rows.filter(role__in=roles)
+    return EventPage.objects.filter(pk__in=rows.values("event_id"))
+
+
+def user_has_event_role(user, event, *roles: str) -> bool:
+    """Whether ``user`` holds one of ``roles`` (any role if none) on ``event`` (any locale)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    source_id = event.source.pk if hasattr(event, "source") else event
+    rows = EventRole.objects.filter(user=user, event_id=source_id)
+    if roles:
+        rows = rows.filter(role__in=roles)
+    return rows.exists()
+
+
+def user_sees_participants(user) -> bool:
+    """Whether the user may open participant lists at all (on some event)."""
+    return (
+        user.is_superuser
+        or (
+            user.has_perm("registration.view_registration")
+            and events_for(user, *PARTICIPANT_ROLES).exists()
+        )
+    )
+
+
+def event_role_assign(*, user, event, role: str) -> EventRole:
+    """Give ``user`` the ``role`` on ``event`` (its default-locale page).
+
+    Side effects: an ``EventRole`` row (if missing) and membership of the role's group, so the
+    user can reach the admin screens the role needs.
+    """
+    row, _created = EventRole.objects.get_or_create(user=user, event=event.source, role=role)
+    user.groups.add(role_group(role))
+    return row

@@ -1,0 +1,255 @@
+"""Messages that are not caused by a status change: reminders before the event, the survey
+invitation after it, and the organiser's note to participants. Each exactly once per
+registration (dedupe keys ``reminder:<registration>:<offset>``, ``survey:<registration>``,
+``bulk:<message>:<registration>``), however often the scheduler runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from registration.calendar import day_spans, event_sessions
+from registration.models import (
+    EventCalendar,
+    Message,
+    OrganiserMessage,
+    Registration,
+    RegistrationStatus,
+)
+from registration.services.messages import MessageError, message_queue
+
+#: How long after the event a survey invitation is still worth sending.
+SURVEY_WINDOW = dt.timedelta(days=14)
+_OFFSET = re.compile(r"^(\d+)\s*([dhm])$")
+
+
+def offset_parse(value: str) -> dt.timedelta:
+    """``"7d"``, ``"12h"``, ``"30m"`` → a timedelta (``ValueError`` for anything else)."""
+    match = _OFFSET.match(value.strip().lower())
+    if not match:
+        raise ValueError(f"not an offset: {value!r} (use e.g. 7d, 12h, 30m)")
+    amount, unit = int(match[1]), match[2]
+    return dt.timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount})
+
+
+def event_bounds(event) -> tuple[dt.datetime, dt.datetime]:
+    """First start and last end: the sessions', or the days' (midnight to midnight)."""
+    spans = day_spans(event, event_sessions(event))
+    if spans:
+        return spans[0].start, spans[-1].end
+    start = dt.datetime.combine(event.start_date, dt.time(0), tzinfo=event.tz)
+    end = dt.datetime.combine(event.end_date + dt.timedelta(days=1), dt.time(0), tzinfo=event.tz)
+    return start, end
+
+
+def _events_near(now: dt.datetime, *, before: dt.timedelta, after: dt.timedelta):
+    from wagtail.models import Locale
+
+    from cms.models import EventPage
+
+    cancelled = EventCalendar.objects.filter(cancelled_at__isnull=False).values("event_id")
+    return (
+        EventPage.objects.live()
+        .filter(
+            locale=Locale.get_default(),
+            start_date__lte=(now + before).date() + dt.timedelta(days=1),
+            end_date__gte=(now - after).date() - dt.timedelta(days=1),
+        )
+        .exclude(pk__in=cancelled)
+    )
+
+
+def _queue_each(registrations, *, kind: str, key, context) -> int:
+    """Queue ``kind`` for each registration whose key is not in the outbox yet."""
+    registrations = list(registrations)
+    keys = {registration.pk: key(registration) for registration in registrations}
+    existing = set(
+        Message.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
+    )
+    queued = 0
+    for registration in registrations:
+        if keys[registration.pk] in existing:
+            continue
+        with transaction.atomic():
+            queued += (
+                message_queue(
+                    registration=registration,
+                    kind=kind,
+                    dedupe_key=keys[registration.pk],
+                    context=context(registration),
+                )
+                is not None
+            )
+    return queued
+
+
+def reminders_queue_due(*, now: dt.datetime | None = None) -> int:
+    """Queue the reminders whose moment has come (``MESSAGES_REMINDER_OFFSETS`` before the
+    first session) to confirmed participants who registered before that moment (a later
+    one has just had the same facts in the confirmation). Returns how many were queued.
+
+    Side effects: ``reminder`` rows, one per registration and offset, ever.
+    """
+    now = now or timezone.now()
+    offsets = [(label, offset_parse(label)) for label in settings.MESSAGES_REMINDER_OFFSETS]
+    if not offsets:
+        return 0
+    horizon = max(offset for _label, offset in offsets)
+    queued = 0
+    for event in _events_near(now, before=horizon, after=dt.timedelta(0)):
+        start, _end = event_bounds(event)
+        for label, offset in offsets:
+            due = start - offset
+            if not due <= now < start:
+                continue
+            registrations = Registration.objects.filter(
+                event=event, status=RegistrationStatus.CONFIRMED, created_at__lt=due
+            ).select_related("event")
+            queued += _queue_each(
+                registrations,
+                kind="reminder",
+                key=lambda r, label=label: f"reminder:{r.pk}:{label}",
+                context=lambda r, start=start: {"starts_at": start},
+            )
+    return queued
+
+
+def survey_invitations_queue_due(*, now: dt.datetime | None = None) -> int:
+    """Queue the survey invitation ``MESSAGES_SURVEY_DELAY`` after the last session to the
+    survey's audience (those who attended, or every confirmed participant when nobody was
+    checked in), for two weeks after the event, if the event has an open survey. Returns how
+    many were queued.
+
+    Side effects: ``survey_invitation`` rows, one per registration, ever.
+    """
+    from registration.models import Survey
+    from registration.services.surveys import survey_audience, survey_url
+
+    now = now or timezone.now()
+    delay = offset_parse(settings.MESSAGES_SURVEY_DELAY)
+    queued = 0
+    for event in _events_near(now, before=dt.timedelta(0), after=delay + SURVEY_WINDOW):
+        _start, end = event_bounds(event)
+        if not end + delay <= now < end + delay + SURVEY_WINDOW:
+            continue
+        survey = Survey.objects.filter(event=event).first()
+        if survey is None or not survey.accepting:
+            continue
+        queued += _queue_each(
+            survey_audience(survey=survey).select_related("event"),
+            kind="survey_invitation",
+            key=lambda r: f"survey:{r.pk}",
+            context=lambda r, survey=survey: {
+                "survey_title": survey.title(r.language),
+                "survey_url": survey_url(r),
+            },
+        )
+    return queued
+
+
+# --- The organiser's note ------------------------------------------------------------------
+
+
+def organiser_message_recipients(*, event, statuses: list[str]):
+    """The registrations of ``event`` with one of ``statuses``."""
+    return Registration.objects.filter(event=event, status__in=statuses).select_related("event")
+
+
+def organiser_message_preview(*, message: OrganiserMessage) -> dict[str, tuple[str, str, str]]:
+    """Language → (subject, text, HTML) as a participant reading that language gets it."""
+    from registration.services.messages import message_context, message_render
+
+    previews = {}
+    for code, _name in settings.LANGUAGES:
+        sample = Registration(
+            event=message.event,
+            given_name="Aigerim",
+            family_name="Sample",
+            email="participant@example.org",
+            language=code,
+        )
+        subject, body = message.text_for(code)
+        context = message_context(sample, {"note_subject": subject, "note_body": body})
+        previews[code] = message_render(kind="organiser_message", language=code, context=context)
+    return previews
+
+
+def organiser_message_create(*, event, author, data: dict) -> OrganiserMessage:
+    """Save the organiser's note (not sent yet). Raises ``MessageError`` (no_recipients)."""
+    if not organiser_message_recipients(event=event, statuses=data["statuses"]).exists():
+        raise MessageError("nobody to write to", code="no_recipients")
+    return OrganiserMessage.objects.create(event=event, author=author, **data)
+
+
+def organiser_message_send(*, message: OrganiserMessage) -> int:
+    """Hand the note to the worker: one row per recipient is queued there.
+
+    Side effects: ``queued_at`` and ``recipients`` set (once; a second call does nothing);
+    after commit the task ``queue_organiser_message``. Returns the number of recipients.
+    """
+    with transaction.atomic():
+        fresh = OrganiserMessage.objects.select_for_update().get(pk=message.pk)
+        if fresh.queued_at:
+            return fresh.recipients
+        fresh.recipients = organiser_message_recipients(
+            event=fresh.event, statuses=fresh.statuses
+        ).count()
+        fresh.queued_at = timezone.now()
+        fresh.save(update_fields=["recipients", "queued_at"])
+        from conference.tasks import enqueue_after_commit
+
+        enqueue_after_commit("registration.tasks.queue_organiser_message", fresh.pk)
+    message.recipients, message.queued_at = fresh.recipients, fresh.queued_at
+    return fresh.recipients
+
+
+def organiser_message_queue(*, message_id: int) -> int:
+    """Queue the note to each recipient in their language (``bulk:<note>:<registration>``).
+
+    Side effects: ``organiser_message`` rows. Returns how many were queued by this call.
+    """
+    note = OrganiserMessage.objects.select_related("event").filter(pk=message_id).first()
+    if note is None or note.queued_at is None:
+        return 0
+    registrations = organiser_message_recipients(event=note.event, statuses=note.statuses)
+
+    def context(registration: Registration) -> dict:
+        subject, body = note.text_for(registration.language)
+        return {"note_subject": subject, "note_body": body}
+
+    queued = 0
+    chunk: list[Registration] = []
+    for registration in registrations.order_by("pk").iterator(chunk_size=200):
+        chunk.append(registration)
+        if len(chunk) == 200:
+            queued += _queue_bulk(note, chunk, context)
+            chunk = []
+    return queued + _queue_bulk(note, chunk, context)
+
+
+def _queue_bulk(note: OrganiserMessage, registrations: list[Registration], context) -> int:
+    keys = {r.pk: f"bulk:{note.pk}:{r.pk}" for r in registrations}
+    existing = set(
+        Message.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
+    )
+    queued = 0
+    with transaction.atomic():
+        for registration in registrations:
+            if keys[registration.pk] in existing:
+                continue
+            queued += (
+                message_queue(
+                    registration=registration,
+                    kind="organiser_message",
+                    dedupe_key=keys[registration.pk],
+                    context=context(registration),
+                    bulk=note,
+                )
+                is not None
+            )
+    return queued

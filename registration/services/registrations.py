@@ -1,0 +1,478 @@
+"""The registration status machine: every transition is one function and one transaction.
+
+awaiting e-mail confirmation → (awaiting approval) → confirmed | waitlisted | declined |
+cancelled (and expired, for addresses never confirmed). A place is held from the moment a
+registration is made (``HOLDS_A_PLACE``); capacity is counted inside the transaction after a row
+lock on the event, so PostgreSQL never overbooks (SQLite serialises writers already). Every
+change writes a ``StatusChange`` and queues its e-mail in the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import EventPage
+from registration.models.registrations import (
+    HOLDS_A_PLACE,
+    Registration,
+    RegistrationStatus,
+    StatusChange,
+    normalise_email,
+)
+from registration.selectors.registrations import event_in_language
+from registration.services.messages import message_queue
+
+S = RegistrationStatus
+
+#: Fields a participant may change on their own page (never the e-mail address or the role).
+EDITABLE_FIELDS = (
+    "title",
+    "given_name",
+    "family_name",
+    "badge_name",
+    "phone",
+    "organisation",
+    "organisation_type",
+    "position",
+    "country",
+    "sex",
+    "interpretation_language",
+    "access_needs",
+    "access_needs_other",
+    "dietary",
+    "dietary_needs",
+    "visa_letter",
+    "language",
+)
+#: Fields taken from the registration form when a registration is made.
+CREATE_FIELDS = (*EDITABLE_FIELDS, "email", "role")
+
+#: Statuses from which a registration can still be cancelled or edited.
+ACTIVE = (S.AWAITING_EMAIL, S.AWAITING_APPROVAL, S.CONFIRMED, S.WAITLISTED)
+
+
+class RegistrationError(Exception):
+    """A rule of the registration process said no. ``code`` says which rule."""
+
+    def __init__(self, message: Any, *, code: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _lock_event(event: EventPage) -> EventPage:
+    """Lock the event's row for the rest of the transaction (serialises capacity decisions)."""
+    source = event.source
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=source.pk)
+
+
+def _places_held(event: EventPage) -> int:
+    return Registration.objects.filter(event=event, status__in=HOLDS_A_PLACE).count()
+
+
+def _has_free_place(event: EventPage) -> bool:
+    return event.capacity is None or _places_held(event) < event.capacity
+
+
+def registration_window(event: EventPage) -> tuple[dt.datetime | None, dt.datetime]:
+    """When registration opens (None: already) and closes (default: end of the last day)."""
+    closes = event.registration_closes
+    if closes is None:
+        closes = dt.datetime.combine(
+            event.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=event.tz
+        )
+    return event.registration_opens, closes
+
+
+def _check_open(event: EventPage, *, now: dt.datetime) -> None:
+    opens, closes = registration_window(event)
+    if opens is not None and now < opens:
+        raise RegistrationError(_("Registration for this event has not opened yet."), code="not_open")
+    if now >= closes:
+        raise RegistrationError(_("Registration for this event is closed."), code="closed")
+
+
+def _check_invitation(event: EventPage, code: str) -> None:
+    if not event.invitation_only:
+        return
+    expected = (event.invitation_code or "").strip()
+    given = (code or "").strip()
+    if not expected or not given or not hmac.compare_digest(given.upper(), expected.upper()):
+        raise RegistrationError(
+            _("This event is by invitation only: enter the invitation code from your invitation."),
+            code="invitation_required",
+        )
+
+
+def _transition(
+    registration: Registration,
+    to_status: str,
+    *,
+    by=None,
+    note: str = "",
+    kind: str | None = None,
+    context: dict[str, Any] | None = None,
+    extra_fields: Iterable[str] = (),
+) -> StatusChange:
+    """Move ``registration`` to ``to_status``, record it, and queue the e-mail ``kind``."""
+    change = StatusChange.objects.create(
+        registration=registration,
+        from_status=registration.status,
+        to_status=to_status,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        note=note,
+    )
+    registration.status = to_status
+    registration.save(update_fields=["status", "updated_at", *extra_fields])
+    if kind:
+        _queue(registration, kind, change, context=context)
+    return change
+
+
+def _queue(
+    registration: Registration,
+    kind: str,
+    change: StatusChange,
+    *,
+    context: dict[str, Any] | None = None,
+) -> None:
+    from registration.links import manage_url
+
+    message_queue(
+        registration=registration,
+        kind=kind,
+        dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
+        context={
+            "manage_url": manage_url(registration),
+            "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
+            "event_local": event_in_language(registration.event, registration.language),
+            **(context or {}),
+        },
+    )
+
+
+
+def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
+    """Give every free place to the first on the waiting list. The event must be locked."""
+    promoted: list[Registration] = []
+    if not event.waiting_list:
+        return promoted
+    while _has_free_place(event):
+        first = (
+            Registration.objects.select_for_update()
+            .filter(event=event, status=S.WAITLISTED)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        first.event = event
+        to_status = S.AWAITING_APPROVAL if event.needs_approval else S.CONFIRMED
+        _transition(
+            first, to_status, by=by, note="promoted from the waiting list", kind="promoted"
+        )
+        promoted.append(first)
+    return promoted
+
+
+def _locked_registration(registration: Registration) -> tuple[Registration, EventPage]:
+    """Lock the event, then re-read the registration under that lock."""
+    event = _lock_event(registration.event)
+    fresh = Registration.objects.select_for_update().get(pk=registration.pk)
+    fresh.event = event
+    return fresh, event
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+def registration_create(
+    *, event: EventPage, data: dict[str, Any], language: str, by=None
+) -> RegistrationResult:
+    """Register a person for ``event`` (its default-locale page).
+
+    ``data`` is the registration form's cleaned data. Side effects, in one transaction: a
+    ``Registration`` (awaiting e-mail confirmation when a place is free, else on the waiting
+    list), a ``StatusChange``, and one e-mail in the outbox (``confirm_email`` or
+    ``waitlisted``). When the address is already registered for the event, nothing is written
+    and the existing registration is returned with ``created=False``.
+
+    Raises ``RegistrationError`` (not_open, closed, invitation_required, full).
+    """
+    email_normalised = normalise_email(data.get("email", ""))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock_event(event)
+        existing = Registration.objects.filter(
+            event=locked, email_normalised=email_normalised
+        ).first()
+        if existing is not None:
+            return RegistrationResult(existing, created=False)
+        _check_open(locked, now=now)
+        _check_invitation(locked, data.get("invitation_code", ""))
+        if _has_free_place(locked):
+            status, kind = S.AWAITING_EMAIL, "confirm_email"
+        elif locked.waiting_list:
+            status, kind = S.WAITLISTED, "waitlisted"
+        else:
+            raise RegistrationError(_("Sorry, this event is full."), code="full")
+        fields = {name: data[name] for name in CREATE_FIELDS if name in data}
+        fields["language"] = fields.get("language") or language
+        registration = Registration(
+            event=locked,
+            status=status,
+            consent_version=settings.PRIVACY_NOTICE_VERSION,
+            consent_at=now,
+            invitation_code=(data.get("invitation_code") or "")[:64]
+            if locked.invitation_only
+            else "",
+            **fields,
+        )
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            # A parallel submit of the same address won the race (only possible when the
+            # event lock is not exclusive, e.g. without select_for_update support).
+            existing = Registration.objects.get(event=locked, email_normalised=email_normalised)
+            return RegistrationResult(existing, created=False)
+        change = StatusChange.objects.create(
+            registration=registration,
+            from_status="",
+            to_status=status,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            note="registered",
+        )
+        _queue(registration, kind, change)
+    return RegistrationResult(registration, created=True)
+
+
+def registration_confirm_email(*, registration: Registration, by=None) -> Registration:
+    """The participant proved their address (a link only they received).
+
+    Awaiting e-mail → awaiting approval (event needs approval) or confirmed, with the e-mail
+    ``awaiting_approval`` or ``confirmed``. On the waiting list, only the confirmation time is
+    recorded. A second call changes nothing and sends nothing.
+    Raises ``RegistrationError`` (expired, invalid_transition).
+    """
+    with transaction.atomic():
+        registration, event = _locked_registration(registration)
+        if registration.email_confirmed_at is None:
+            registration.email_confirmed_at = timezone.now()
+            registration.save(update_fields=["email_confirmed_at", "updated_at"])
+        if registration.status == S.AWAITING_EMAIL:
+            if event.needs_approval:
+                _transition(
+                    registration,
+                    S.AWAITING_APPROVAL,
+                    by=by,
+                    note="e-mail confirmed",
+                    kind="awaiting_approval",
+                )
+            else:
+                _transition(
+                    registration, S.CONFIRMED, by=by, note="e-mail confirmed", kind="confirmed"
+                )
+        elif registration.status == S.EXPIRED:
+            raise RegistrationError(
+                _(
+                    "This registration expired because the address was not confirmed in time. "
+                    "Please register again."
+                ),
+                code="expired",
+            )
+    return registration
+
+
+def registration_approve(
+    *, registration: Registration, by=None, message: str = ""
+) -> Registration:
+    """A registration manager accepts a registration that awaits approval.
+
+    Side effects: status confirmed, ``StatusChange`` with ``message`` as note, e-mail
+    ``confirmed`` (with the message). Raises ``RegistrationError`` (invalid_transition).
+    """
+    with transaction.atomic():
+        registration, _event = _locked_registration(registration)
+        if registration.status == S.CONFIRMED:
+            return registration
+        if registration.status != S.AWAITING_APPROVAL:
+            raise _invalid(registration)
+        _transition(
+            registration,
+            S.CONFIRMED,
+            by=by,
+            note=message,
+            kind="confirmed",
+            context={"staff_message": message},
+        )
+    return registration
+
+
+def registration_decline(
+    *, registration: Registration, by=None, message: str = ""
+) -> Registration:
+    """A registration manager declines a registration (not yet confirmed).
+
+    Side effects: status declined, ``StatusChange``, e-mail ``declined`` (with the message); the
+    place it held goes to the first on the waiting list (e-mail ``promoted``).
+    Raises ``RegistrationError`` (invalid_transition).
+    """
+    with transaction.atomic():
+        registration, event = _locked_registration(registration)
+        if registration.status == S.DECLINED:
+            return registration
+        if registration.status not in (S.AWAITING_EMAIL, S.AWAITING_APPROVAL, S.WAITLISTED):
+            raise _invalid(registration)
+        _transition(
+            registration,
+            S.DECLINED,
+            by=by,
+            note=message,
+            kind="declined",
+            context={"staff_message": message},
+        )
+        _promote_waitlisted(event, by=by)
+    return registration
+
+
+def registration_cancel(
+    *, registration: Registration, by=None, message: str = "", note: str = ""
+) -> Registration:
+    """Cancel a registration (by the participant, or by staff with an optional message).
+
+    Side effects: status cancelled, ``StatusChange``, e-mail ``cancelled``; the freed place goes
+    to the first on the waiting list, who is told (e-mail ``promoted``).
+    Raises ``RegistrationError`` (invalid_transition).
+    """
+    with transaction.atomic():
+        registration, event = _locked_registration(registration)
+        if registration.status == S.CANCELLED:
+            return registration
+        if registration.status not in ACTIVE:
+            raise _invalid(registration)
+        _transition(
+            registration,
+            S.CANCELLED,
+            by=by,
+            note=message or note or ("cancelled by staff" if by else "cancelled by participant"),
+            kind="cancelled",
+            context={"staff_message": message},
+        )
+        _promote_waitlisted(event, by=by)
+    return registration
+
+
+def registration_update(
+    *, registration: Registration, data: dict[str, Any], by=None
+) -> list[str]:
+    """Change the details a participant may edit (``EDITABLE_FIELDS``; never the e-mail).
+
+    Side effects: the changed fields saved, and a ``StatusChange`` (same status) whose note
+    names them. Returns the names of the changed fields (empty: nothing written).
+    Raises ``RegistrationError`` (invalid_transition) for a cancelled, declined or expired one.
+    """
+    with transaction.atomic():
+        fresh = Registration.objects.select_for_update().get(pk=registration.pk)
+        if fresh.status not in ACTIVE:
+            raise _invalid(fresh)
+        changed = [
+            name
+            for name in EDITABLE_FIELDS
+            if name in data and getattr(fresh, name) != data[name]
+        ]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(fresh, name, data[name])
+        fresh.save(update_fields=[*changed, "updated_at"])
+        StatusChange.objects.create(
+            registration=fresh,
+            from_status=fresh.status,
+            to_status=fresh.status,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            note="updated: " + ", ".join(changed),
+        )
+    for name in changed:
+        setattr(registration, name, getattr(fresh, name))
+    return changed
+
+
+def registration_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Expire registrations whose address was not confirmed within
+    ``REGISTRATION_CONFIRM_HOURS``; each frees its place for the waiting list.
+
+    Side effects per registration, each in its own transaction: status expired,
+    ``StatusChange``, promotions (e-mail ``promoted``). Returns how many expired.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS)
+    ids = list(
+        Registration.objects.filter(status=S.AWAITING_EMAIL, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    expired = 0
+    for pk in ids:
+        with transaction.atomic():
+            registration = Registration.objects.select_related("event").get(pk=pk)
+            registration, event = _locked_registration(registration)
+            if registration.status != S.AWAITING_EMAIL:
+                continue
+            _transition(registration, S.EXPIRED, note="e-mail not confirmed in time")
+            _promote_waitlisted(event)
+            expired += 1
+    return expired
+
+
+def registration_resend_link(*, event: EventPage, email: str) -> None:
+    """Send the self-service link again to an address registered for ``event``.
+
+    Answers nothing: the caller shows the same page whether or not the address is registered.
+    Side effect: at most one ``link_resend`` e-mail per registration per quarter hour.
+    """
+    registration = (
+        Registration.objects.select_related("event")
+        .filter(event=event.source, email_normalised=normalise_email(email))
+        .first()
+    )
+    if registration is None:
+        return
+    from registration.links import manage_url
+
+    bucket = int(timezone.now().timestamp() // 900)
+    with transaction.atomic():
+        message_queue(
+            registration=registration,
+            kind="link_resend",
+            dedupe_key=f"link_resend:{registration.pk}:{bucket}",
+            context={
+                "manage_url": manage_url(registration),
+                "event_local": event_in_language(registration.event, registration.language),
+            },
+        )
+
+
+def _invalid(registration: Registration) -> RegistrationError:
+    return RegistrationError(
+        _("This cannot be done while the registration is “%(status)s”.")
+        % {"status": registration.get_status_display()},
+        code="invalid_transition",
+    )

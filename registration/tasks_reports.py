@@ -1,0 +1,19 @@
+"""Worker tasks of the report: adapters that fetch by primary key and call a service."""
+
+from __future__ import annotations
+
+
+def report_export_task(export_id: int) -> bool:
+    """Make one report export (a retried or repeated task finds it done and does nothing)."""
+    from registration.services.reports import report_export_run
+
+    return report_export_run(export_id=export_id)
+
+
+def survey_remind_task(event_id: int) -> int:
+    """Queue survey reminders for one event (deduplicated per participant)."""
+    from cms.models import EventPage
+    from registration.services.surveys import survey_remind
+
+    event = EventPage.objects.filter(pk=event_id).first()
+    return survey_remind(event=event) if event else 0

@@ -1,0 +1,200 @@
+"""The outbox: one row per cause, the invite attached by kind, each row sent once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from icalendar import Calendar
+
+from registration.models import CalendarInvite, Message, MessageStatus
+from registration.services.messages import (
+    message_queue,
+    message_resend,
+    message_send,
+    messages_recover_stale,
+    messages_send_due,
+)
+from tests import factories
+from tests.registration.messages_helpers import confirmed, event_with_agenda
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(registration, kind, key):
+    with transaction.atomic():
+        return message_queue(registration=registration, kind=kind, dedupe_key=key)
+
+
+def test_queue_same_key_twice_makes_one_row():
+    registration = factories.RegistrationFactory(event=event_with_agenda())
+
+    first = _queue(registration, "confirmed", "k1")
+    second = _queue(registration, "confirmed", "k1")
+
+    assert first is not None
+    assert second is None
+    assert Message.objects.filter(dedupe_key="k1").count() == 1
+
+
+def test_queue_rolled_back_with_its_cause_leaves_nothing():
+    registration = factories.RegistrationFactory(event=event_with_agenda())
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        message_queue(registration=registration, kind="confirmed", dedupe_key="k1")
+        raise RuntimeError("the cause failed")
+
+    assert Message.objects.count() == 0
+    assert CalendarInvite.objects.count() == 0
+
+
+def test_confirmed_gets_request_and_cancelled_gets_cancel_with_same_uid_higher_sequence():
+    registration = confirmed(event_with_agenda())
+
+    _queue(registration, "cancelled", "k-cancel")
+
+    invite, cancel = Message.objects.order_by("pk")
+    request_cal = Calendar.from_ical(invite.ics)
+    cancel_cal = Calendar.from_ical(cancel.ics)
+    assert (invite.ics_method, cancel.ics_method) == ("REQUEST", "CANCEL")
+    [req_event] = [c for c in request_cal.walk("VEVENT") if "recurrence-id" not in c]
+    [can_event] = cancel_cal.walk("VEVENT")
+    assert str(req_event["uid"]) == str(can_event["uid"])
+    assert int(can_event["sequence"]) == int(req_event["sequence"]) + 1
+
+
+def test_cancelled_without_an_invite_gets_no_calendar_part():
+    registration = factories.RegistrationFactory(event=event_with_agenda(), status="waitlisted")
+
+    message = _queue(registration, "cancelled", "k")
+
+    assert (message.ics, message.ics_method) == ("", "")
+
+
+def test_declined_after_confirmation_withdraws_the_entry():
+    registration = confirmed(event_with_agenda())
+
+    message = _queue(registration, "declined", "k")
+
+    assert message.ics_method == "CANCEL"
+
+
+def test_send_builds_multipart_with_calendar_part_and_stable_message_id():
+    registration = confirmed(event_with_agenda(), language="ru")
+    row = Message.objects.get()
+
+    assert message_send(message_id=row.pk) is True
+
+    [email] = mail.outbox
+    parsed = email.message()
+    types = [part.get_content_type() for part in parsed.walk()]
+    assert types == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "text/calendar",
+        "text/calendar",
+    ]
+    calendar_part = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"][0]
+    assert calendar_part.get_param("method") == "REQUEST"
+    assert email.to == [registration.email]
+    assert email.extra_headers["Message-ID"].startswith("<")
+    assert email.subject == row.subject
+
+
+def test_send_twice_sends_once():
+    confirmed(event_with_agenda())
+    row = Message.objects.get()
+
+    results = [message_send(message_id=row.pk), message_send(message_id=row.pk)]
+
+    assert results == [True, False]
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MessageStatus.SENT, 1)
+
+
+def test_send_due_skips_rows_not_yet_due():
+    registration = factories.RegistrationFactory(event=event_with_agenda())
+    with transaction.atomic():
+        message_queue(
+            registration=registration,
+            kind="confirmed",
+            dedupe_key="later",
+            send_after=timezone.now() + dt.timedelta(hours=1),
+        )
+
+    assert messages_send_due() == 0
+    assert mail.outbox == []
+
+
+@override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    EMAIL_HOST="127.0.0.1",
+    EMAIL_PORT=9,  # discard port: nothing listens, the connection is refused
+    MESSAGES_MAX_ATTEMPTS=3,
+)
+def test_transient_failure_retries_with_backoff_then_fails():
+    confirmed(event_with_agenda())
+    row = Message.objects.get()
+
+    message_send(message_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == MessageStatus.PENDING
+    assert row.send_after > timezone.now() + dt.timedelta(seconds=50)
+    assert "Connection" in row.last_error or "refused" in row.last_error.lower()
+
+    for _ in range(2):
+        Message.objects.filter(pk=row.pk).update(send_after=timezone.now())
+        message_send(message_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (MessageStatus.FAILED, 3)
+
+
+@override_settings(MESSAGES_SENDING_LEASE=60)
+def test_stale_sending_row_goes_to_attention_when_backend_cannot_prove_it():
+    confirmed(event_with_agenda())
+    Message.objects.update(
+        status=MessageStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+
+    assert messages_recover_stale() == 1
+
+    assert Message.objects.get().status == MessageStatus.ATTENTION
+    assert messages_send_due() == 0
+    assert mail.outbox == []
+
+
+@override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", MESSAGES_SENDING_LEASE=60
+)
+def test_stale_sending_row_over_smtp_goes_back_to_pending():
+    confirmed(event_with_agenda())
+    Message.objects.update(
+        status=MessageStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+
+    messages_recover_stale()
+
+    assert Message.objects.get().status == MessageStatus.PENDING
+
+
+def test_resend_is_a_new_row_with_a_new_key():
+    confirmed(event_with_agenda())
+    original = Message.objects.get()
+    message_send(message_id=original.pk)
+
+    first = message_resend(message=original)
+    second = message_resend(message=original)
+    messages_send_due()
+
+    assert [first.dedupe_key, second.dedupe_key] == [
+        f"resend:{original.pk}:1",
+        f"resend:{original.pk}:2",
+    ]
+    assert len(mail.outbox) == 3

@@ -1,0 +1,92 @@
+"""The outbox through a real django-q2 cluster (ORM broker, or Redis when REDIS_URL is set)
+and a real SMTP server: invites go out once each, even when the worker is killed mid-batch."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django_q.tasks import async_task
+
+from registration.models import Message, MessageStatus
+from registration.services.messages import message_queue
+from tests import factories
+from tests.registration.messages_helpers import event_with_agenda
+from tests.registration.smtpd import smtp_server
+from tests.worker import start_cluster, stop_cluster, wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _cluster_env(port: int, **extra: str) -> dict[str, str]:
+    """The worker reads e-mail settings from the environment like production does."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def _invite_everyone(event, count: int) -> list[str]:
+    """``count`` confirmed participants, their invites queued in one transaction (one kick)."""
+    people = factories.RegistrationFactory.create_batch(count, event=event)
+    with transaction.atomic():
+        for registration in people:
+            message_queue(
+                registration=registration,
+                kind="confirmed",
+                dedupe_key=f"test:confirmed:{registration.pk}",
+            )
+    return [p.email for p in people]
+
+
+def test_worker_sends_queued_invites_once_each():
+    event = event_with_agenda()
+    with smtp_server() as (smtp, port):
+        emails = _invite_everyone(event, 30)
+        cluster = start_cluster(**_cluster_env(port))
+        try:
+            wait_until(
+                lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 30,
+                timeout=90,
+            )
+            async_task("registration.tasks.send_due_messages")  # a second run: nothing more
+            wait_until(lambda: not Message.objects.exclude(status=MessageStatus.SENT).exists())
+        finally:
+            stop_cluster(cluster)
+        assert smtp.count_by_recipient() == dict.fromkeys(emails, 1)
+        calendars = [
+            part.get_content_type()
+            for item in smtp.received
+            for part in item.message.walk()
+            if part.get_content_type() == "text/calendar"
+        ]
+        assert len(calendars) == 60  # the alternative and the attachment in each
+
+
+def test_killed_worker_restarted_sends_every_invite_exactly_once():
+    event = event_with_agenda()
+    with smtp_server() as (smtp, port):
+        emails = _invite_everyone(event, 500)
+        cluster = start_cluster(**_cluster_env(port))
+        try:
+            wait_until(lambda: len(smtp.received) >= 40, timeout=120, interval=0.01)
+        finally:
+            stop_cluster(cluster, kill=True)
+        at_kill = Message.objects.filter(status=MessageStatus.SENT).count()
+        assert at_kill < 500, "the batch finished before the kill: nothing was tested"
+
+        cluster = start_cluster(**_cluster_env(port, MESSAGES_SENDING_LEASE="1"))
+        try:
+            async_task("registration.tasks.messages_tick")  # what the minute schedule runs
+            wait_until(
+                lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 500,
+                timeout=180,
+            )
+        finally:
+            stop_cluster(cluster)
+
+        assert smtp.count_by_recipient() == dict.fromkeys(emails, 1)
+        assert len(smtp.received) == 500
