@@ -103,6 +103,19 @@ def _sent_count(database_url: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
+def _shell(env_vars: dict[str, str], code: str) -> str:
+    """``manage.py shell`` with the cluster's environment (same queue name as the cluster)."""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env_vars,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
 def _plain_smtplib(port: int, messages: list[tuple[str, bytes]]) -> float:
     start = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
@@ -132,7 +145,9 @@ def _through_worker(env, port: int, total: int) -> float:
     )
     try:
         time.sleep(5)  # let the cluster start its workers before the clock runs
-        started = float(django_shell(env, KICK).strip().splitlines()[-1])
+        if cluster.poll() is not None:
+            raise RuntimeError("the cluster did not start")
+        started = float(_shell(cluster_env, KICK).strip().splitlines()[-1])
         deadline = time.monotonic() + 900
         while _sent_count(env.database_url) < total:
             if time.monotonic() > deadline:

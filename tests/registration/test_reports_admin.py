@@ -222,3 +222,43 @@ def test_registration_manager_cannot_edit_surveys(client, event):
     response = client.get(reverse("surveys:edit", args=[event.survey.pk]))
 
     assert refused(response)
+
+
+def test_reporter_creates_a_survey_in_the_admin(client, settings):
+    event, _people = hand_counted_event()
+    other = past_event(title="Another Event")
+    client.force_login(staff("rita", event, "reporter"))
+    url = reverse("surveys:add")
+
+    form = client.get(f"{url}?event={event.pk}")
+    data = {
+        "event": event.pk,
+        "title_en": "Feedback",
+        "title_ru": "Отзыв",
+        "anonymous": "on",
+        "is_open": "on",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "1",
+        "questions-MAX_NUM_FORMS": "1000",
+        "questions-0-kind": "single",
+        "questions-0-text_en": "Was it useful?",
+        "questions-0-choices_en": "Yes\nNo",
+        "questions-0-choices_ru": "Да",
+        "questions-0-ORDER": "1",
+    }
+    bad = client.post(url, data)
+    data["questions-0-choices_ru"] = "Да\nНет"
+    foreign = client.post(url, {**data, "event": other.pk})
+    good = client.post(url, data)
+
+    assert form.status_code == 200
+    import re; print(re.findall(r"name=.event.{0,600}", form.text, re.S)[:2])
+    assert f'<option value="{event.pk}" selected>' in form.text
+    assert f'<option value="{other.pk}"' not in form.text
+    assert bad.status_code == 200
+    assert "Give as many choices as in English (2), in the same order." in bad.text
+    assert foreign.status_code == 200  # not one of the user's events: the form refuses it
+    assert good.status_code == 302
+    survey = Survey.objects.get(event=event)
+    assert [q.choices("ru") for q in survey.questions.all()] == [["Да", "Нет"]]

@@ -8,7 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 #: Each app's demo loader, in order of the data flow (content before registrations).
-LOADERS = ["cms.demo", "registration.demo", "registration.demo_checkin", "registration.demo_report"]
+LOADERS = [
+    "cms.demo",
+    "registration.demo",
+    "registration.demo_messages",
+    "registration.demo_checkin",
+    "registration.demo_report",
+]
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin-demo-2026"  # noqa: S105 — printed for the local demo only
