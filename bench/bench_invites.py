@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import smtplib
 import socket
 import sqlite3
@@ -155,8 +156,12 @@ def _through_worker(env, port: int, total: int) -> float:
             time.sleep(0.05)
         return total / (time.time() - started)
     finally:
-        os.killpg(cluster.pid, 15)
-        cluster.wait(timeout=30)
+        os.killpg(cluster.pid, signal.SIGTERM)
+        try:
+            cluster.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
+            cluster.wait(timeout=10)
 
 
 def run() -> None:

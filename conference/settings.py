@@ -260,6 +260,9 @@ REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "4
 # Only for bench/bench_register.py: a bare endpoint that inserts one row. Never in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False) and (DEBUG or TESTING)
 SITE_DESCRIPTION = _("Regional conferences, trainings and courses")
+# Anonymous visitors get event pages from the cache for this long (0 turns it off); every
+# publish invalidates it, and logged-in users never get a cached page.
+CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "300"))
 
 # --- Messages and calendar invites (registration outbox) ---------------------------------
 # A row is tried this many times (back-off between tries) before it is marked failed.

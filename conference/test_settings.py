@@ -18,5 +18,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db{_suffix}.sqlite3")}
 elif _suffix:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_suffix}"}
-MEDIA_ROOT = BASE_DIR / ".test-media"
+MEDIA_ROOT = BASE_DIR / f".test-media{_suffix}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -26,10 +26,24 @@ from registration.permissions import event_role_assign, roles_sync_groups
 
 S = RegistrationStatus
 
+#: Cyrillic letters and their Latin spelling, for the demo e-mail addresses.
+CYRILLIC = "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя’"
+LATIN = [
+    *("a", "b", "v", "g", "g", "d", "e", "ie", "io", "zh", "z", "y", "i", "i", "i", "k"),
+    *("l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch"),
+    *("_", "y", "_", "e", "iu", "ia", "_"),
+]
+
 STAFF = [
     # username, role, first name, last name, password (printed; demo only)
     ("organiser", StaffRole.ORGANISER, "Akmaral", "Azhimamatova", "organiser-demo-2026"),
-    ("registrations", StaffRole.REGISTRATION_MANAGER, "Oksana", "Melnyk", "registrations-demo-2026"),
+    (
+        "registrations",
+        StaffRole.REGISTRATION_MANAGER,
+        "Oksana",
+        "Melnyk",
+        "registrations-demo-2026",
+    ),
     ("checkin", StaffRole.CHECKIN, "Bakyt", "Toktogulov", "checkin-demo-2026"),
     ("reporter", StaffRole.REPORTER, "Nigora", "Karimova", "reporter-demo-2026"),
 ]
@@ -80,12 +94,25 @@ ORGANISATIONS = [
     ("OSCE Programme Office", "Программный офис ОБСЕ", "osce"),
     ("UN Women", "Структура «ООН-женщины»", "international"),
     ("Association of Women in Law Enforcement", "Ассоциация женщин-полицейских", "civil_society"),
-    ("State University, Faculty of Law", "Государственный университет, юридический факультет", "academia"),
+    (
+        "State University, Faculty of Law",
+        "Государственный университет, юридический факультет",
+        "academia",
+    ),
     ("Independent Media Centre", "Независимый медиацентр", "media"),
     ("Office of the Ombudsperson", "Аппарат омбудсмена", "ministry"),
 ]
-POSITIONS = ["Inspector", "Senior Lieutenant", "Head of Unit", "Programme Officer", "Researcher",
-             "Major", "Trainer", "Journalist", ""]
+POSITIONS = [
+    "Inspector",
+    "Senior Lieutenant",
+    "Head of Unit",
+    "Programme Officer",
+    "Researcher",
+    "Major",
+    "Trainer",
+    "Journalist",
+    "",
+]
 
 #: event slug → how many registrations in each status.
 PLAN = {
@@ -129,16 +156,7 @@ def _events() -> dict:
 def _email(given: str, family: str, n: int) -> str:
     from django.utils.text import slugify
 
-    translit = str.maketrans(
-        dict(
-            zip(
-                "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя’",
-                "a b v g g d e ie io zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ y _ e "
-                "iu ia _".split(),
-                strict=True,
-            )
-        )
-    )
+    translit = str.maketrans(dict(zip(CYRILLIC, LATIN, strict=True)))
     local = f"{given}.{family}".lower().translate(translit)
     return f"{slugify(local).replace('-', '.') or 'participant'}.{n}@example.org"
 
@@ -205,9 +223,9 @@ def _registrations() -> int:
                         if languages
                         else ""
                     ),
-                    access_needs=["wheelchair"] if needs < 0.08 else (
-                        ["hearing_loop", "large_print"] if needs < 0.14 else []
-                    ),
+                    access_needs=["wheelchair"]
+                    if needs < 0.08
+                    else (["hearing_loop", "large_print"] if needs < 0.14 else []),
                     dietary=["halal"] if needs > 0.8 else (["vegetarian"] if needs > 0.7 else []),
                     dietary_needs="No nuts, please" if 0.5 < needs < 0.53 else "",
                     visa_letter=country not in ("KZ", "UA") and needs > 0.6,

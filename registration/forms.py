@@ -70,7 +70,10 @@ class ParticipantFieldsMixin:
                 "(disaggregated statistics). It is never shown on your badge."
             ),
         )
-        fields["organisation_type"].choices = [("", _("Choose…")), *fields["organisation_type"].choices[1:]]
+        fields["organisation_type"].choices = [
+            ("", _("Choose…")),
+            *fields["organisation_type"].choices[1:],
+        ]
         fields["country"].choices = [("", _("Choose…")), *list(fields["country"].choices)[1:]]
         languages = [code for code in (event.interpretation_languages or []) if code]
         if languages:
@@ -146,9 +149,10 @@ class ParticipantFieldsMixin:
 
     def clean(self):
         data = super().clean()
-        if AccessNeed.OTHER in (data.get("access_needs") or []) and not (
-            data.get("access_needs_other") or ""
-        ).strip():
+        if (
+            AccessNeed.OTHER in (data.get("access_needs") or [])
+            and not (data.get("access_needs_other") or "").strip()
+        ):
             self.add_error(
                 "access_needs_other", _("Describe the other accessibility need you ticked.")
             )

@@ -112,12 +112,9 @@ def user_has_event_role(user, event, *roles: str) -> bool:
 
 def user_sees_participants(user) -> bool:
     """Whether the user may open participant lists at all (on some event)."""
-    return (
-        user.is_superuser
-        or (
-            user.has_perm("registration.view_registration")
-            and events_for(user, *PARTICIPANT_ROLES).exists()
-        )
+    return user.is_superuser or (
+        user.has_perm("registration.view_registration")
+        and events_for(user, *PARTICIPANT_ROLES).exists()
     )
 
 

@@ -30,4 +30,3 @@ def validate_person_name(value: str) -> None:
             _("Use only letters, spaces, hyphens, apostrophes and full stops in a name."),
             code="symbols",
         )
-

@@ -98,4 +98,6 @@ def axe():
 
 
 def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(ROOT / ".test-media", ignore_errors=True)
+    from django.conf import settings
+
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

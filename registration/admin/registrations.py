@@ -16,8 +16,8 @@ from __future__ import annotations
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils.functional import classproperty
 from django.utils import translation
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -108,9 +108,7 @@ class RegistrationFilterSet(WagtailFilterSet):
     status = ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
     country = ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
     sex = ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    organisation_type = ChoiceFilter(
-        label=_("Organisation type"), choices=OrganisationType.choices
-    )
+    organisation_type = ChoiceFilter(label=_("Organisation type"), choices=OrganisationType.choices)
     role = ChoiceFilter(label=_("Role"), choices=ParticipantRole.choices)
     interpretation_language = ChoiceFilter(
         label=_("Interpretation language"), choices=EVENT_LANGUAGES
@@ -253,6 +251,8 @@ class RegistrationUsageView(ScopedObjectMixin, UsageView):
 
 class RegistrationViewSet(SnippetViewSet):
     model = Registration
+    # Registrations reference nothing editors need to track; indexing costs a write per save.
+    add_to_reference_index = False
     icon = "group"
     menu_label = _("Participants")
     menu_name = "participants"
@@ -435,4 +435,3 @@ class CancelBulkAction(RegistrationBulkAction):
 
 
 BULK_ACTIONS = [ApproveBulkAction, DeclineBulkAction, CancelBulkAction]
-

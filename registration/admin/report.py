@@ -340,7 +340,12 @@ class SurveyAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "event" in self.fields:
             events = events_for(self.for_user, *REPORT_ROLES).filter(locale=Locale.get_default())
-            self.fields["event"].queryset = events.order_by("-start_date")
+            field = self.fields["event"]
+            field.queryset = events.order_by("-start_date")
+            # A plain list of the user's events rather than Wagtail's page chooser, which
+            # would browse the whole page tree.
+            field.widget = forms.Select()
+            field.widget.choices = field.choices
 
 
 class ScopedQuerysetMixin:

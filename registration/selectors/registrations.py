@@ -10,7 +10,6 @@ from django.db.models import Count, QuerySet
 
 from cms.fields import language_name
 from cms.models import EventPage
-
 from registration.models import CheckIn
 from registration.models.registrations import (
     HOLDS_A_PLACE,

@@ -105,7 +105,9 @@ def registration_window(event: EventPage) -> tuple[dt.datetime | None, dt.dateti
 def _check_open(event: EventPage, *, now: dt.datetime) -> None:
     opens, closes = registration_window(event)
     if opens is not None and now < opens:
-        raise RegistrationError(_("Registration for this event has not opened yet."), code="not_open")
+        raise RegistrationError(
+            _("Registration for this event has not opened yet."), code="not_open"
+        )
     if now >= closes:
         raise RegistrationError(_("Registration for this event is closed."), code="closed")
 
@@ -169,7 +171,6 @@ def _queue(
     )
 
 
-
 def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
     """Give every free place to the first on the waiting list. The event must be locked."""
     promoted: list[Registration] = []
@@ -186,9 +187,7 @@ def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
             break
         first.event = event
         to_status = S.AWAITING_APPROVAL if event.needs_approval else S.CONFIRMED
-        _transition(
-            first, to_status, by=by, note="promoted from the waiting list", kind="promoted"
-        )
+        _transition(first, to_status, by=by, note="promoted from the waiting list", kind="promoted")
         promoted.append(first)
     return promoted
 
@@ -302,9 +301,7 @@ def registration_confirm_email(*, registration: Registration, by=None) -> Regist
     return registration
 
 
-def registration_approve(
-    *, registration: Registration, by=None, message: str = ""
-) -> Registration:
+def registration_approve(*, registration: Registration, by=None, message: str = "") -> Registration:
     """A registration manager accepts a registration that awaits approval.
 
     Side effects: status confirmed, ``StatusChange`` with ``message`` as note, e-mail
@@ -327,9 +324,7 @@ def registration_approve(
     return registration
 
 
-def registration_decline(
-    *, registration: Registration, by=None, message: str = ""
-) -> Registration:
+def registration_decline(*, registration: Registration, by=None, message: str = "") -> Registration:
     """A registration manager declines a registration (not yet confirmed).
 
     Side effects: status declined, ``StatusChange``, e-mail ``declined`` (with the message); the
@@ -381,9 +376,7 @@ def registration_cancel(
     return registration
 
 
-def registration_update(
-    *, registration: Registration, data: dict[str, Any], by=None
-) -> list[str]:
+def registration_update(*, registration: Registration, data: dict[str, Any], by=None) -> list[str]:
     """Change the details a participant may edit (``EDITABLE_FIELDS``; never the e-mail).
 
     Side effects: the changed fields saved, and a ``StatusChange`` (same status) whose note
@@ -395,9 +388,7 @@ def registration_update(
         if fresh.status not in ACTIVE:
             raise _invalid(fresh)
         changed = [
-            name
-            for name in EDITABLE_FIELDS
-            if name in data and getattr(fresh, name) != data[name]
+            name for name in EDITABLE_FIELDS if name in data and getattr(fresh, name) != data[name]
         ]
         if not changed:
             return []

@@ -121,9 +121,7 @@ def manage(request: HttpRequest, key: str) -> HttpResponse:
             if action == "edit" and editable:
                 form = RegistrationEditForm(request.POST, instance=registration, event=event)
                 if form.is_valid():
-                    changed = registration_update(
-                        registration=registration, data=form.cleaned_data
-                    )
+                    changed = registration_update(registration=registration, data=form.cleaned_data)
                     if changed:
                         messages.success(request, _("Your changes are saved."))
                     else:
@@ -165,7 +163,9 @@ def cancel(request: HttpRequest, key: str) -> HttpResponse:
         except RegistrationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Your registration is cancelled. We have sent you an e-mail."))
+            messages.success(
+                request, _("Your registration is cancelled. We have sent you an e-mail.")
+            )
         return _private(HttpResponseRedirect(manage_path))
     context = {
         "registration": registration,
@@ -178,7 +178,7 @@ def cancel(request: HttpRequest, key: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def resend_link(request: HttpRequest, event_id: int) -> HttpResponse:
-    """"Lost your link?": always the same answer, whether or not the address is registered."""
+    """ "Lost your link?": always the same answer, whether or not the address is registered."""
     source = get_object_or_404(EventPage, pk=event_id)
     event = event_in_language(source, get_language())
     form = ResendLinkForm(request.POST or None)
@@ -198,4 +198,3 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION}
     )
-

@@ -92,9 +92,7 @@ def test_register_confirm_change_and_cancel(live_server, page, axe, lang):
     assert t["given_name_error"] in summary.inner_text()
     assert t["consent_error"] in page.locator("#id_consent_error").inner_text()
     assert page.locator("#id_given_name").get_attribute("aria-invalid") == "true"
-    assert "id_given_name_error" in page.locator("#id_given_name").get_attribute(
-        "aria-describedby"
-    )
+    assert "id_given_name_error" in page.locator("#id_given_name").get_attribute("aria-describedby")
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert axe(page) == []
 
@@ -133,9 +131,7 @@ def test_register_confirm_change_and_cancel(live_server, page, axe, lang):
     assert registration.email_confirmed_at is not None
 
     # Change the interpretation language.
-    page.locator("#id_interpretation_language_group").get_by_label(
-        t["new_interpretation"]
-    ).check()
+    page.locator("#id_interpretation_language_group").get_by_label(t["new_interpretation"]).check()
     page.get_by_role("button", name=t["save"]).click()
     page.get_by_text(t["saved"]).wait_for()
     registration.refresh_from_db()

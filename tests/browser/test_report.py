@@ -16,6 +16,20 @@ from tests.registration.report_fixtures import hand_counted_event, hand_counted_
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def ensure_admin_access_permission() -> None:
+    """Wagtail creates ``access_admin`` in a data migration, which a transactional test's flush
+    removes (post_migrate does not bring it back); the role groups need it to let staff in."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
+    )
+
+
 def test_reporter_reads_report_adds_recommendations_and_downloads_docx(live_server, page, tmp_path):
     from docx import Document
 
@@ -25,6 +39,7 @@ def test_reporter_reads_report_adds_recommendations_and_downloads_docx(live_serv
         session_create(event, title="Module 1: Mentoring techniques"),
         session_create(event, title="Module 3: Preventing discrimination", day=event.days[1]),
     ]
+    ensure_admin_access_permission()
     user = get_user_model().objects.create_user("rita", "rita@example.org", "report-pw-2026")
     event_role_assign(user=user, event=event, role="reporter")
 

@@ -253,7 +253,6 @@ def test_reporter_creates_a_survey_in_the_admin(client, settings):
     good = client.post(url, data)
 
     assert form.status_code == 200
-    import re; print(re.findall(r"name=.event.{0,600}", form.text, re.S)[:2])
     assert f'<option value="{event.pk}" selected>' in form.text
     assert f'<option value="{other.pk}"' not in form.text
     assert bad.status_code == 200
