@@ -26,6 +26,7 @@ import hashlib
 import logging
 import re
 import smtplib
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -354,6 +355,9 @@ class SmtpOutbox:
         if self.backend is None or self.backend.connection is None:
             self.backend = get_connection(SMTP_BACKEND, fail_silently=False)
             self.backend.open()
+            # The end-of-data dot is a separate small write after the body: without
+            # TCP_NODELAY, Nagle's algorithm holds it until the server's delayed ACK (~40 ms).
+            self.backend.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.backend.connection.ehlo_or_helo_if_needed()
         return self.backend.connection
 

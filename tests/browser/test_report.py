@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from registration.links import sign_key
-from registration.permissions import event_role_assign
+from registration.permissions import event_role_assign, roles_sync_groups
 from tests.factories import session_create
 from tests.registration.report_fixtures import hand_counted_event, hand_counted_survey
 
@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def ensure_admin_access_permission() -> None:
-    """Wagtail creates ``access_admin`` in a data migration, which a transactional test's flush
-    removes (post_migrate does not bring it back); the role groups need it to let staff in."""
+    """After a transactional test's flush, post_migrate may make the role groups before
+    ``wagtailadmin.access_admin`` exists again, leaving them without it: put it back."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
@@ -28,6 +28,7 @@ def ensure_admin_access_permission() -> None:
         codename="access_admin",
         defaults={"name": "Can access Wagtail admin"},
     )
+    roles_sync_groups()
 
 
 def test_reporter_reads_report_adds_recommendations_and_downloads_docx(live_server, page, tmp_path):

@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from conference import test_settings
 from registration.models import ReportExport
 from registration.permissions import event_role_assign
 from tests.registration.report_fixtures import hand_counted_event, hand_counted_survey
-from tests.worker import ROOT, running_cluster, wait_until
+from tests.worker import running_cluster, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ def test_large_event_docx_is_made_by_the_worker(client, settings):
     from docx import Document
 
     settings.REPORT_INLINE_EXPORT_MAX = 2  # the hand-counted event has 7 registrations
-    settings.MEDIA_ROOT = ROOT / ".test-media"  # where the worker process writes
+    settings.MEDIA_ROOT = test_settings.MEDIA_ROOT  # where the worker process writes
     event, people = hand_counted_event()
     hand_counted_survey(event, people)
     user = get_user_model().objects.create_user("rita", "rita@example.org", "pw")
