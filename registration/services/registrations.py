@@ -218,15 +218,18 @@ def registration_create(
     """
     email_normalised = normalise_email(data.get("email", ""))
     now = timezone.now()
+    source = event.source
     with transaction.atomic():
-        locked = _lock_event(event)
+        # Checks that need no lock come first: the lock is held until commit and serialises
+        # every registration for this event.
         existing = Registration.objects.filter(
-            event=locked, email_normalised=email_normalised
+            event=source, email_normalised=email_normalised
         ).first()
         if existing is not None:
             return RegistrationResult(existing, created=False)
-        _check_open(locked, now=now)
-        _check_invitation(locked, data.get("invitation_code", ""))
+        _check_open(source, now=now)
+        _check_invitation(source, data.get("invitation_code", ""))
+        locked = EventPage.objects.select_for_update(of=("self",)).get(pk=source.pk)
         if _has_free_place(locked):
             status, kind = S.AWAITING_EMAIL, "confirm_email"
         elif locked.waiting_list:
@@ -249,8 +252,8 @@ def registration_create(
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            # A parallel submit of the same address won the race (only possible when the
-            # event lock is not exclusive, e.g. without select_for_update support).
+            # A parallel submit of the same address committed first (a double click): the
+            # unique constraint stopped the second row; return the first, send nothing.
             existing = Registration.objects.get(event=locked, email_normalised=email_normalised)
             return RegistrationResult(existing, created=False)
         change = StatusChange.objects.create(
