@@ -276,3 +276,7 @@ MESSAGES_UPDATE_DELAY = int(os.environ.get("MESSAGES_UPDATE_DELAY", "120"))
 # Reminders before the event starts ("7d", "1d", "12h"), and the survey after it ends.
 MESSAGES_REMINDER_OFFSETS = env_list("MESSAGES_REMINDER_OFFSETS", "7d,1d")
 MESSAGES_SURVEY_DELAY = os.environ.get("MESSAGES_SURVEY_DELAY", "2h")
+
+# --- Reports -------------------------------------------------------------------------------
+# Events with more registrations than this build their report files in the worker.
+REPORT_INLINE_EXPORT_MAX = int(os.environ.get("REPORT_INLINE_EXPORT_MAX", "300"))

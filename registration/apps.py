@@ -16,11 +16,14 @@ class RegistrationConfig(AppConfig):
 
 
 def _sync_role_groups(sender, **kwargs) -> None:
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
     from registration.permissions import roles_sync_groups
 
-    # This app's post_migrate can run before auth's makes our models' permissions.
-    create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
+    # This app's post_migrate can run before auth's has made the permissions the groups need
+    # (ours, and Wagtail's ``access_admin`` after a flush in transactional tests): make them all.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
 
     roles_sync_groups()

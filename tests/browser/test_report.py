@@ -9,26 +9,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from registration.links import sign_key
-from registration.permissions import event_role_assign, roles_sync_groups
+from registration.permissions import event_role_assign
 from tests.factories import session_create
 from tests.registration.report_fixtures import hand_counted_event, hand_counted_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def ensure_admin_access_permission() -> None:
-    """After a transactional test's flush, post_migrate may make the role groups before
-    ``wagtailadmin.access_admin`` exists again, leaving them without it: put it back."""
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    Permission.objects.get_or_create(
-        content_type=content_type,
-        codename="access_admin",
-        defaults={"name": "Can access Wagtail admin"},
-    )
-    roles_sync_groups()
 
 
 def test_reporter_reads_report_adds_recommendations_and_downloads_docx(live_server, page, tmp_path):
@@ -40,7 +25,6 @@ def test_reporter_reads_report_adds_recommendations_and_downloads_docx(live_serv
         session_create(event, title="Module 1: Mentoring techniques"),
         session_create(event, title="Module 3: Preventing discrimination", day=event.days[1]),
     ]
-    ensure_admin_access_permission()
     user = get_user_model().objects.create_user("rita", "rita@example.org", "report-pw-2026")
     event_role_assign(user=user, event=event, role="reporter")
 

@@ -62,30 +62,27 @@ def badge_y4m(registration, path) -> None:
         out.write(b"FRAME\n" + y.tobytes() + cb.tobytes() + cr.tobytes())
 
 
-def test_scanner_camera_checks_participant_in(live_server, scene, tmp_path):
+def test_scanner_camera_checks_participant_in(live_server, scene, tmp_path, playwright):
     event, staff, registration = scene
     video = tmp_path / "badge.y4m"
     badge_y4m(registration, video)
-    from playwright.sync_api import sync_playwright
-
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            context = browser.new_context(locale="en-GB", permissions=["camera"])
-            login(context, live_server, staff)
-            page = context.new_page()
-            page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
-            page.get_by_role("button", name="Start camera").click()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    try:
+        context = browser.new_context(locale="en-GB", permissions=["camera"])
+        login(context, live_server, staff)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
+        page.get_by_role("button", name="Start camera").click()
 
-            message = result_code(page, "checked_in", timeout=30_000)
-        finally:
-            browser.close()
+        message = result_code(page, "checked_in", timeout=30_000)
+    finally:
+        browser.close()
 
     assert message == (
         "Checked in — Aigerim Sadykova, Ministry of Internal Affairs, Kazakhstan "

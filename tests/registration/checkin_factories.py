@@ -9,7 +9,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from registration.permissions import event_role_assign, roles_sync_groups
+from registration.permissions import event_role_assign
 from tests.factories import RegistrationFactory, event_create
 
 _users = itertools.count(1)
@@ -39,9 +39,6 @@ def event_today(**fields):
 
 def staff_create(event=None, *roles: str, first_name: str = "Anna", last_name: str = "Petrenko"):
     """A staff user with ``roles`` on ``event`` (and the admin access those roles give)."""
-    # After a transactional test's flush, registration's post_migrate can build the role
-    # groups before Wagtail's access_admin permission exists again: sync them (idempotent).
-    roles_sync_groups()
     user = get_user_model().objects.create_user(
         username=f"staff{next(_users)}",
         password="pw-checkin-123",

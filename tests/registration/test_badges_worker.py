@@ -2,9 +2,9 @@
 
 import pypdfium2
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 
+from conference import test_settings
 from registration.models import BadgeBatch
 from tests.factories import RegistrationFactory
 from tests.registration.checkin_factories import event_today, staff_create
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 def test_badge_batch_made_by_worker_and_downloaded(client, settings):
     # The worker process writes into the test settings' media folder: read from there too.
-    settings.MEDIA_ROOT = django_settings.BASE_DIR / ".test-media"
+    settings.MEDIA_ROOT = test_settings.MEDIA_ROOT  # where the worker process writes
     event = event_today()
     manager = staff_create(event, "registration_manager")
     RegistrationFactory.create_batch(6, event=event)
