@@ -104,7 +104,9 @@ class Registration(models.Model):
         default=RegistrationStatus.AWAITING_EMAIL,
         db_index=True,
     )
-    title = models.CharField(_("title"), max_length=8, choices=Title.choices, blank=True)
+    title = models.CharField(
+        pgettext_lazy("form of address", "title"), max_length=8, choices=Title.choices, blank=True
+    )
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     badge_name = models.CharField(_("name on badge"), max_length=120, blank=True)
