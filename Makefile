@@ -7,7 +7,6 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE := conference.settings
 
 .PHONY: help setup system-deps venv node messages migrate demo serve test test-fast lint format bench clean
 
@@ -50,7 +49,7 @@ demo: migrate
 	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m conference.devserver
 
 test: setup
-	@TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+	@TESTING=1 DJANGO_SETTINGS_MODULE=conference.test_settings $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	@$(VENV)/bin/ruff check .

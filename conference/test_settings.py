@@ -4,12 +4,17 @@ The SQLite test database is a file (not in-memory) so that a real django-q2 clus
 and the live server can share it with the test.
 """
 
+import copy
 import os
 
 os.environ.setdefault("TESTING", "1")
 
 from conference.settings import *  # noqa: E402, F403
-from conference.settings import BASE_DIR, DATABASES  # noqa: E402
+from conference.settings import BASE_DIR  # noqa: E402
+from conference.settings import DATABASES as _DATABASES  # noqa: E402
+
+# A copy: importing this module must never change the dicts of conference.settings.
+DATABASES = copy.deepcopy(_DATABASES)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 # Several test runs may share a checkout (parallel work): TEST_DB_SUFFIX keeps them apart.
