@@ -70,7 +70,12 @@ def test_organiser_creates_publishes_and_translates_an_event(
     page.fill("#id_sessions-0-start_time", "09:30")
     page.fill("#id_sessions-0-end_time", "10:15")
     page.fill("#id_sessions-0-title", "Opening of the conference")
-    page.check("#id_sessions-0-interpretation_languages_1")
+    # Close any date/time picker the fills opened; it can cover the checkbox below.
+    page.keyboard.press("Escape")
+    box = page.locator("#id_sessions-0-interpretation_languages_1")
+    box.scroll_into_view_if_needed()
+    box.evaluate("el => el.click()")
+    assert box.is_checked()
     _publish(page)
     page.wait_for_url("**/admin/pages/*/")
     event = EventPage.objects.get(title="Regional conference on women in policing")
