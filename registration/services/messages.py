@@ -1,17 +1,18 @@
-"""The outbox: queue e-mails with the change that causes them; send each exactly once.
+"""The outbox: queue e-mails with the change that causes them; send each once per mailbox.
 
 ``message_queue`` writes a ``Message`` row inside the caller's transaction (a unique
 ``dedupe_key`` makes a repeated cause a no-op) and asks the worker to send due rows after commit.
 
 Sending claims rows (PENDING → SENDING with a fresh claim token, under a row lock) and hands
-them to the mail server. Over SMTP the row is marked SENT *before* the end-of-data dot is
-written, and only if this worker still holds the claim: a server accepts nothing until it has
-read that dot (RFC 5321 §4.1.1.4), so a worker killed before marking leaves a row in SENDING
-that provably was not delivered, and one killed after marking has delivered it. A row left in
-SENDING longer than ``MESSAGES_SENDING_LEASE`` is therefore put back to PENDING and sent
-again. With a backend that gives no such guarantee (console, file, …) a stale row goes to
-ATTENTION for staff instead. Every e-mail also carries a ``Message-ID`` derived from the
-row, so a copy re-sent by hand is recognisably the same message.
+them to the mail server. Over SMTP the message is written only while this worker still holds
+the claim, and the row is marked SENT once the server has answered 250. Delivery is at least
+once, never lost: a worker killed before the server's 250 leaves a row in SENDING that is put
+back to PENDING after ``MESSAGES_SENDING_LEASE`` and sent again; a worker killed in the short
+gap between the 250 and marking causes a second copy with the *same* ``Message-ID`` (derived
+from the row), which mail clients and calendars collapse into one. (Marking SENT before the
+end-of-data dot was tried first: a worker killed in that gap lost the message — the fault test
+with 500 invites caught it.) With a backend that gives no such guarantee (console, file, …) a
+stale row goes to ATTENTION for staff instead.
 
 Transient failures retry with back-off (``send_after`` moves forward); after
 ``MESSAGES_MAX_ATTEMPTS`` tries, or at once when the server answers 5xx (a refused address),
@@ -304,6 +305,13 @@ def messages_claim(
     return token, list(Message.objects.filter(claim_token=token, status=MessageStatus.SENDING))
 
 
+def _claim_held(message: Message, token: str) -> bool:
+    """Whether this worker still holds the row (another may have taken it over after a lease)."""
+    return Message.objects.filter(
+        pk=message.pk, claim_token=token, status=MessageStatus.SENDING
+    ).exists()
+
+
 def _mark_sent(message: Message, token: str) -> bool:
     return bool(
         Message.objects.filter(
@@ -396,13 +404,14 @@ class SmtpOutbox:
             if code != 354:
                 smtp.rset()
                 raise smtplib.SMTPDataError(code, answer)
-            smtp.send(data)
-            if not _mark_sent(message, token):
+            if not _claim_held(message, token):
                 raise _ClaimLost
-            smtp.send(b".\r\n")
+            smtp.send(data + b".\r\n")
             code, answer = smtp.getreply()
             if code != 250:
                 raise smtplib.SMTPDataError(code, answer)
+            if not _mark_sent(message, token):
+                logger.warning("message %s: claim lost after sending", message.pk)
         except _ClaimLost:
             self.close(abort=True)
             return _Outcome(False, "claim lost")

@@ -49,6 +49,16 @@ class Handler:
             self.received.append(Received(list(envelope.rcpt_tos), bytes(envelope.content)))
         return "250 Message accepted for delivery"
 
+    def invites_by_recipient(self) -> dict[str, int]:
+        """Distinct messages (by Message-ID) per recipient: what a mailbox shows, since a copy
+        re-delivered after a crash carries the same Message-ID and collapses into one."""
+        seen: dict[str, set[str]] = {}
+        with self.lock:
+            for item in self.received:
+                for rcpt in item.rcpt_tos:
+                    seen.setdefault(rcpt, set()).add(item.message["Message-ID"])
+        return {rcpt: len(ids) for rcpt, ids in seen.items()}
+
     def count_by_recipient(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         with self.lock:
