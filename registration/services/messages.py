@@ -354,7 +354,7 @@ _DOT = re.compile(rb"(?m)^\.")
 
 class SmtpOutbox:
     """One SMTP connection (opened by Django's backend: TLS, login, timeout) over which rows
-    are sent with the end-of-data dot written only after the row is marked SENT."""
+    are sent while this worker holds their claim, and marked SENT after the server's 250."""
 
     def __init__(self) -> None:
         self.backend = None
@@ -363,8 +363,8 @@ class SmtpOutbox:
         if self.backend is None or self.backend.connection is None:
             self.backend = get_connection(SMTP_BACKEND, fail_silently=False)
             self.backend.open()
-            # The end-of-data dot is a separate small write after the body: without
-            # TCP_NODELAY, Nagle's algorithm holds it until the server's delayed ACK (~40 ms).
+            # Many small SMTP commands per message: without TCP_NODELAY, Nagle's algorithm
+            # holds each until the server's delayed ACK (~40 ms).
             self.backend.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.backend.connection.ehlo_or_helo_if_needed()
         return self.backend.connection
