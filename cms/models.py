@@ -12,6 +12,7 @@ import zoneinfo
 from functools import cached_property
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -23,8 +24,9 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from cms.fields import EVENT_LANGUAGES, LanguageListField
@@ -365,11 +367,23 @@ class EventPage(RoutablePageMixin, Page):
 
     @property
     def source(self) -> EventPage:
-        """The copy of this event in the default locale: what registrations belong to."""
-        default = Locale.get_default()
-        if self.locale_id == default.pk:
-            return self
-        return EventPage.objects.get(translation_key=self.translation_key, locale=default)
+        """The copy of this event in the default locale: what registrations belong to.
+
+        Remembered on the instance: a registration asks for it several times.
+        """
+        cached = self.__dict__.get("_source")
+        if cached is not None:
+            return cached
+        default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        if self.locale.language_code == default:  # no query when the locale was selected
+            source = self
+        else:
+            source = EventPage.objects.select_related("locale").get(
+                translation_key=self.translation_key, locale__language_code=default
+            )
+            source.__dict__["_source"] = source
+        self.__dict__["_source"] = source
+        return source
 
     @property
     def days(self) -> list[dt.date]:

@@ -15,6 +15,9 @@ from conference.settings import DATABASES as _DATABASES  # noqa: E402
 
 # A copy: importing this module must never change the dicts of conference.settings.
 DATABASES = copy.deepcopy(_DATABASES)
+# Threads in tests (parallel registrations, live server) must not keep connections open past
+# the test: PostgreSQL would refuse to drop the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 # Several test runs may share a checkout (parallel work): TEST_DB_SUFFIX keeps them apart.

@@ -74,7 +74,8 @@ class ParticipantFieldsMixin:
             ("", _("Choose…")),
             *fields["organisation_type"].choices[1:],
         ]
-        fields["country"].choices = [("", _("Choose…")), *list(fields["country"].choices)[1:]]
+        # The country list's blank choice comes from the model field (``blank_label``):
+        # setting ``choices`` here would rebuild 250 choices for every form.
         languages = [code for code in (event.interpretation_languages or []) if code]
         if languages:
             fields["interpretation_language"] = forms.ChoiceField(

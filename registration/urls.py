@@ -1,6 +1,7 @@
 """Public registration URLs (under the language prefix): self-service by signed link.
 
-The registration form itself is a sub-URL of the event page (``<event>/register/``).
+The registration form itself is a sub-URL of the event page (``<event>/register/``); it posts
+to ``events/<id>/register/`` here, which skips Wagtail's page routing.
 """
 
 from django.conf import settings
@@ -16,6 +17,7 @@ urlpatterns = [
     path("manage/<str:key>/", public.manage, name="manage"),
     path("manage/<str:key>/cancel/", public.cancel, name="cancel"),
     path("manage/<str:key>/badge.pdf", checkin.badge_pdf, name="badge_pdf"),
+    path("events/<int:event_id>/register/", public.register_submit, name="register"),
     path("events/<int:event_id>/lost-link/", public.resend_link, name="resend_link"),
     path("privacy/", public.privacy, name="privacy"),
     path("survey/<str:key>/", survey_views.survey, name="survey"),

@@ -7,6 +7,7 @@ from registration.models.messages import (
     Message,
     MessageStatus,
     OrganiserMessage,
+    OutboxWakeUp,
 )
 from registration.models.registrations import (
     EventRole,
@@ -38,6 +39,7 @@ __all__ = [
     "Message",
     "MessageStatus",
     "OrganiserMessage",
+    "OutboxWakeUp",
     "Registration",
     "RegistrationStatus",
     "StaffRole",

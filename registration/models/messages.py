@@ -192,3 +192,21 @@ class OrganiserMessage(models.Model):
         subject = getattr(self, f"subject_{language}", "") or self.subject_en
         body = getattr(self, f"body_{language}", "") or self.body_en
         return subject, body
+
+
+class OutboxWakeUp(models.Model):
+    """A send task is queued and has not started yet: the row exists exactly then.
+
+    Every commit that queues mail would otherwise enqueue its own send task (a broker write
+    and, on the ORM broker, a second commit per registration). Instead the first commit
+    inserts this row and enqueues one task; later commits find the row and know that task
+    will still see their rows, because it deletes the row *before* it reads the outbox.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+
+    class Meta:
+        verbose_name = _("outbox wake-up")
+
+    def __str__(self) -> str:
+        return "send task queued"

@@ -118,7 +118,7 @@ class Registration(models.Model):
         _("organisation type"), max_length=20, choices=OrganisationType.choices
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), blank_label=_("Choose…"))
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
     role = models.CharField(
         _("role"),

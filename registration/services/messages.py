@@ -43,7 +43,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from registration.models import Message, MessageStatus, Registration
+from registration.models import Message, MessageStatus, OutboxWakeUp, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,12 @@ def message_context(registration: Registration, context: dict[str, Any] | None) 
         "site_url": settings.SITE_URL,
         **(context or {}),
     }
-    full.setdefault("event_local", event_in_language(registration.event, registration.language))
-    full.setdefault("manage_url", manage_url(registration))
+    # Not ``setdefault``: its argument would be computed (a query, a signature) even when the
+    # caller already passed it.
+    if "event_local" not in full:
+        full["event_local"] = event_in_language(registration.event, registration.language)
+    if "manage_url" not in full:
+        full["manage_url"] = manage_url(registration)
     return full
 
 
@@ -173,9 +177,24 @@ def messages_kick() -> None:
 
 
 def _kick() -> None:
+    """Enqueue a send task unless one is queued and not started (see ``OutboxWakeUp``).
+
+    Under a burst of registrations this turns one broker write per registration into about
+    one per task run; the worker's own poll bounds the delay.
+    """
     from django_q.tasks import async_task
 
+    table = connection.ops.quote_name(OutboxWakeUp._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (id) VALUES (1) ON CONFLICT DO NOTHING")  # noqa: S608
+        if cursor.rowcount != 1:
+            return  # a queued task will read the outbox after this commit
     async_task("registration.tasks.send_due_messages", group="messages")
+
+
+def messages_woken() -> None:
+    """Called by a send task before it reads the outbox: later commits must enqueue again."""
+    OutboxWakeUp.objects.all().delete()
 
 
 def message_resend(*, message: Message) -> Message:
@@ -504,6 +523,7 @@ def messages_send_due(*, fan_out: int = 0, budget: float | None = None) -> int:
     follow-up, so a long batch never reaches the task timeout.
     Side effects: stale rows recovered first (``messages_recover_stale``); rows sent.
     """
+    messages_woken()
     messages_recover_stale()
     started = time.monotonic()
     sent = 0

@@ -81,7 +81,20 @@ class RegistrationResult:
 def _lock_event(event: EventPage) -> EventPage:
     """Lock the event's row for the rest of the transaction (serialises capacity decisions)."""
     source = event.source
-    return EventPage.objects.select_for_update(of=("self",)).get(pk=source.pk)
+    # NO KEY UPDATE: inserting a registration takes a KEY SHARE lock on the event's row (the
+    # foreign key); a plain FOR UPDATE would wait for it and deadlock two registrations that
+    # each inserted first. NO KEY UPDATE still excludes every other capacity decision.
+    return EventPage.objects.select_for_update(of=("self",), no_key=True).get(pk=source.pk)
+
+
+def _lock_places(event: EventPage) -> tuple[int | None, bool]:
+    """``_lock_event`` reading only what a capacity decision needs: capacity, waiting list."""
+    return (
+        EventPage.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=event.source.pk)
+        .values_list("capacity", "waiting_list")
+        .get()
+    )
 
 
 def _places_held(event: EventPage) -> int:
@@ -149,6 +162,16 @@ def _transition(
     return change
 
 
+def _message_context(registration: Registration) -> dict[str, Any]:
+    from registration.links import manage_url
+
+    return {
+        "manage_url": manage_url(registration),
+        "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
+        "event_local": event_in_language(registration.event, registration.language),
+    }
+
+
 def _queue(
     registration: Registration,
     kind: str,
@@ -156,18 +179,11 @@ def _queue(
     *,
     context: dict[str, Any] | None = None,
 ) -> None:
-    from registration.links import manage_url
-
     message_queue(
         registration=registration,
         kind=kind,
         dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
-        context={
-            "manage_url": manage_url(registration),
-            "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
-            "event_local": event_in_language(registration.event, registration.language),
-            **(context or {}),
-        },
+        context={**_message_context(registration), **(context or {})},
     )
 
 
@@ -214,14 +230,17 @@ def registration_create(
     ``waitlisted``). When the address is already registered for the event, nothing is written
     and the existing registration is returned with ``created=False``.
 
+    The event's row lock serialises every registration for the event, so as little as possible
+    happens under it: the registration, its status change and its rendered e-mail are written
+    first for the outcome the places suggest, and under the lock, taken last, the places are
+    counted again; only when the last places went meanwhile is the outcome rewritten.
+
     Raises ``RegistrationError`` (not_open, closed, invitation_required, full).
     """
     email_normalised = normalise_email(data.get("email", ""))
     now = timezone.now()
     source = event.source
     with transaction.atomic():
-        # Checks that need no lock come first: the lock is held until commit and serialises
-        # every registration for this event.
         existing = Registration.objects.filter(
             event=source, email_normalised=email_normalised
         ).first()
@@ -229,22 +248,15 @@ def registration_create(
             return RegistrationResult(existing, created=False)
         _check_open(source, now=now)
         _check_invitation(source, data.get("invitation_code", ""))
-        locked = EventPage.objects.select_for_update(of=("self",)).get(pk=source.pk)
-        if _has_free_place(locked):
-            status, kind = S.AWAITING_EMAIL, "confirm_email"
-        elif locked.waiting_list:
-            status, kind = S.WAITLISTED, "waitlisted"
-        else:
-            raise RegistrationError(_("Sorry, this event is full."), code="full")
         fields = {name: data[name] for name in CREATE_FIELDS if name in data}
         fields["language"] = fields.get("language") or language
         registration = Registration(
-            event=locked,
-            status=status,
+            event=source,
+            status=S.AWAITING_EMAIL if _has_free_place(source) else S.WAITLISTED,
             consent_version=settings.PRIVACY_NOTICE_VERSION,
             consent_at=now,
             invitation_code=(data.get("invitation_code") or "")[:64]
-            if locked.invitation_only
+            if source.invitation_only
             else "",
             **fields,
         )
@@ -254,17 +266,45 @@ def registration_create(
         except IntegrityError:
             # A parallel submit of the same address committed first (a double click): the
             # unique constraint stopped the second row; return the first, send nothing.
-            existing = Registration.objects.get(event=locked, email_normalised=email_normalised)
+            existing = Registration.objects.get(event=source, email_normalised=email_normalised)
             return RegistrationResult(existing, created=False)
-        change = StatusChange.objects.create(
-            registration=registration,
-            from_status="",
-            to_status=status,
-            by=by if getattr(by, "is_authenticated", False) else None,
-            note="registered",
-        )
-        _queue(registration, kind, change)
+        context = _message_context(registration)
+        written = _registered(registration, context=context, by=by)
+
+        capacity, waiting_list = _lock_places(source)
+        held = _places_held(source) + (0 if registration.status in HOLDS_A_PLACE else 1)
+        if capacity is None or held <= capacity:
+            status = S.AWAITING_EMAIL
+        elif waiting_list:
+            status = S.WAITLISTED
+        else:
+            raise RegistrationError(_("Sorry, this event is full."), code="full")
+        if status != registration.status:  # the last places went (or came back) meanwhile
+            for row in written:
+                row.delete()
+            registration.status = status
+            registration.save(update_fields=["status", "updated_at"])
+            _registered(registration, context=context, by=by)
     return RegistrationResult(registration, created=True)
+
+
+def _registered(registration: Registration, *, context: dict[str, Any], by) -> list[Any]:
+    """The status change and the e-mail of a new registration in its current status."""
+    kind = "confirm_email" if registration.status == S.AWAITING_EMAIL else "waitlisted"
+    change = StatusChange.objects.create(
+        registration=registration,
+        from_status="",
+        to_status=registration.status,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        note="registered",
+    )
+    message = message_queue(
+        registration=registration,
+        kind=kind,
+        dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
+        context=context,
+    )
+    return [row for row in (message, change) if row is not None]
 
 
 def registration_confirm_email(*, registration: Registration, by=None) -> Registration:

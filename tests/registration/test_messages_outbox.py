@@ -198,3 +198,30 @@ def test_resend_is_a_new_row_with_a_new_key():
         f"resend:{original.pk}:2",
     ]
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the wake-up happens after each
+def test_a_burst_of_commits_wakes_one_send_task_until_it_starts():
+    """Each commit that queues mail would enqueue a task; while one is queued and has not
+    started, later commits rely on it. Once it starts (and reads the outbox), the next
+    commit enqueues again — no message waits for the one-minute safety net."""
+    from django_q.brokers import get_broker
+
+    from registration.models import OutboxWakeUp
+
+    event = event_with_agenda()
+    registrations = [factories.RegistrationFactory(event=event) for _ in range(3)]
+    broker = get_broker()
+    before = broker.queue_size()  # publishing the event queued its own calendar task
+
+    for n, registration in enumerate(registrations[:2]):
+        _queue(registration, "waitlisted", f"burst-{n}")
+    assert broker.queue_size() - before == 1
+    assert OutboxWakeUp.objects.count() == 1
+
+    assert messages_send_due() == 2  # the task: clears the wake-up first, then sends both
+    assert OutboxWakeUp.objects.count() == 0
+
+    _queue(registrations[2], "waitlisted", "burst-2")
+    assert broker.queue_size() - before == 2
+    assert {m.to[0] for m in mail.outbox} == {r.email for r in registrations[:2]}

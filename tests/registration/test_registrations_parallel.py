@@ -55,6 +55,15 @@ def test_fifty_parallel_registrations_for_twenty_places():
     assert len(statuses) == PEOPLE
     assert Message.objects.filter(kind="confirmed").count() == PLACES
     assert Message.objects.filter(kind="waitlisted").count() == PEOPLE - PLACES
+    # Registrations render their e-mail before taking the lock, for the outcome they expect;
+    # those that lost the last places to a parallel one must carry the waiting-list text.
+    subjects = {
+        kind: set(Message.objects.filter(kind=kind).values_list("subject", flat=True))
+        for kind in ("confirm_email", "waitlisted")
+    }
+    assert len(subjects["waitlisted"]) == 1
+    assert len(subjects["confirm_email"]) == 1
+    assert subjects["waitlisted"] != subjects["confirm_email"]
 
 
 def test_parallel_double_submit_of_one_address_makes_one_registration():

@@ -108,6 +108,65 @@ def test_register_on_russian_copy_belongs_to_source(client):
     assert Registration.objects.get().event_id == event.pk
 
 
+def form_action(client, event, lang="en") -> str:
+    html = client.get(register_url(event, lang)).content.decode()
+    return re.search(r'<form method="post" action="([^"]+)"', html).group(1)
+
+
+def test_form_posts_to_its_own_endpoint_and_comes_back_to_the_event(client):
+    """The form skips Wagtail's page routing on submit; the visitor still lands on the
+    event's own register page, which says what happened, in the page's language."""
+    event = event_create()
+    action = form_action(client, event, "uk")
+    uk_copy = event.get_translation(Locale.objects.get(language_code="uk"))
+    assert action == f"/uk/registration/events/{uk_copy.pk}/register/"
+    response = client.post(action, FORM)
+    assert response.status_code == 302
+    assert response["Location"] == f"{uk_copy.url}register/?done=1"
+    assert "olena@example.org" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "olena@example.org" in page  # the address we wrote to, from a signed cookie
+    assert Registration.objects.get().event_id == event.pk
+
+
+def test_form_errors_from_the_endpoint_stay_on_the_page(client):
+    event = event_create()
+    response = client.post(form_action(client, event, "ru"), {"given_name": "Асель"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Фамилия: Введите вашу фамилию." in html
+    assert 'value="Асель"' in html
+    assert Registration.objects.count() == 0
+
+
+def test_endpoint_refuses_unpublished_and_defers_restricted_events(client):
+    from wagtail.models import PageViewRestriction
+
+    event = event_create()
+    PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    response = client.post(f"/en/registration/events/{event.pk}/register/", FORM)
+    assert response.status_code == 307  # to the page route, where Wagtail asks for the password
+    assert response["Location"] == f"{event.url}register/"
+    assert client.post(response["Location"], FORM).status_code == 200  # the password form
+    event.unpublish()
+    assert client.post(f"/en/registration/events/{event.pk}/register/", FORM).status_code == 404
+    assert Registration.objects.count() == 0
+
+
+def test_a_registration_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Measured, not timed: the queries of one registration through the form's endpoint
+    (event, restrictions, duplicate check, places before and under the lock, the rows, the
+    e-mail in the participant's language, the wake-up of the send task)."""
+    event = event_create(capacity=50)
+    action = form_action(client, event, "ru")
+    client.post(action, {**FORM, "email": "warm@example.org"})
+    with django_assert_max_num_queries(18):
+        response = client.post(action, FORM)
+    assert response.status_code == 302
+
+
 def test_closed_event_shows_notice_not_form(client):
     import datetime as dt
 
@@ -236,7 +295,11 @@ def test_random_posts_never_cause_a_server_error(client, data):
         slug="fuzz", invitation_only=True, invitation_code="CODE"
     )
     Registration.objects.all().delete()
-    for url in (register_url(event, "ru"), f"/en/registration/events/{event.pk}/lost-link/"):
+    for url in (
+        register_url(event, "ru"),
+        f"/ru/registration/events/{event.pk}/register/",
+        f"/en/registration/events/{event.pk}/lost-link/",
+    ):
         response = client.post(url, data)
         assert response.status_code in (200, 302, 400), (url, response.status_code)
     reg_form = {**FORM, "email": "h@example.org", "invitation_code": "CODE"}
