@@ -48,6 +48,10 @@ class Message(models.Model):
     ics = models.TextField(_("calendar attachment"), blank=True)
     ics_method = models.CharField(_("calendar method"), max_length=10, blank=True)
     sequence = models.PositiveIntegerField(_("calendar sequence"), null=True, blank=True)
+    #: The e-mail exactly as it goes over SMTP (MIME, CRLF line ends), except the ``Date``
+    #: header, added when sent: built once when queued, so that sending is only I/O and a
+    #: copy sent again after a crash is the same message, byte for byte.
+    wire = models.BinaryField(_("message as sent"), blank=True, default=b"", editable=False)
     status = models.CharField(
         _("status"),
         max_length=12,

@@ -3,9 +3,11 @@
 ``message_queue`` writes a ``Message`` row inside the caller's transaction (a unique
 ``dedupe_key`` makes a repeated cause a no-op) and asks the worker to send due rows after commit.
 
-Sending claims rows (PENDING → SENDING with a fresh claim token, under a row lock) and hands
-them to the mail server. Over SMTP the message is written only while this worker still holds
-the claim, and the row is marked SENT once the server has answered 250. Delivery is at least
+Each row holds its e-mail as it will go over SMTP (``Message.wire``, built when queued), so
+sending is I/O only. Sending claims rows (PENDING → SENDING with a fresh claim token, under a
+row lock) and hands them to the mail server. Over SMTP the message is written only while this
+worker's lease on the claim surely runs, and the row is marked SENT once the server has
+answered 250. Delivery is at least
 once, never lost: a worker killed before the server's 250 leaves a row in SENDING that is put
 back to PENDING after ``MESSAGES_SENDING_LEASE`` and sent again; a worker killed in the short
 gap between the 250 and marking causes a second copy with the *same* ``Message-ID`` (derived
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import re
 import smtplib
@@ -32,7 +33,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from email.mime.text import MIMEText
-from email.utils import parseaddr
+from email.utils import formatdate, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,7 @@ from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from registration.models import Message, MessageStatus, OutboxWakeUp, Registration
 
@@ -142,7 +144,7 @@ def message_queue(
             subject, text, html = message_render(
                 kind=kind, language=registration.language, context=full_context
             )
-            message = Message.objects.create(
+            message = Message(
                 event=registration.event,
                 registration=registration,
                 kind=kind,
@@ -159,6 +161,8 @@ def message_queue(
                 bulk=bulk,
                 resend_of=resend_of,
             )
+            message.wire = message_wire(message)
+            message.save(force_insert=True)
     except IntegrityError:
         return None  # a concurrent caller queued the same message first
     if send_after is None or send_after <= timezone.now():
@@ -210,7 +214,7 @@ def message_resend(*, message: Message) -> Message:
             raise MessageError("still in the outbox", code="not_sent_yet")
         count = Message.objects.filter(resend_of=original).count()
         to_email = original.registration.email if original.registration_id else original.to_email
-        copy = Message.objects.create(
+        copy = Message(
             event_id=original.event_id,
             registration_id=original.registration_id,
             kind=original.kind,
@@ -226,6 +230,8 @@ def message_resend(*, message: Message) -> Message:
             bulk_id=original.bulk_id,
             resend_of=original,
         )
+        copy.wire = message_wire(copy)
+        copy.save(force_insert=True)
         messages_kick()
     return copy
 
@@ -233,11 +239,30 @@ def message_resend(*, message: Message) -> Message:
 # --- Building the e-mail -----------------------------------------------------------------------
 
 
+def _message_digest(message: Message) -> str:
+    """Unique per row (``dedupe_key`` is), secret, and known before the row is saved."""
+    return salted_hmac("registration.outbox", message.dedupe_key, algorithm="sha256").hexdigest()
+
+
 def message_id_header(message: Message) -> str:
     """A ``Message-ID`` that is the same every time this row is sent."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    digest = hashlib.sha256(message.dedupe_key.encode()).hexdigest()[:32]
-    return f"<{digest}.{message.pk}@{domain}>"
+    return f"<{_message_digest(message)[:32]}@{domain}>"
+
+
+def message_wire(message: Message) -> bytes:
+    """The e-mail of a row as it goes over SMTP, without ``Date`` (see ``Message.wire``).
+
+    MIME boundaries are derived from the row (a secret digest nobody can put in a name or a
+    message), which also spares Python's generator a regular expression per boundary.
+    """
+    mime = message_build_email(message).message()
+    del mime["Date"]
+    digest = _message_digest(message)[32:48]
+    for n, part in enumerate(mime.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"=_{digest}_{n}")
+    return _EOL.sub(b"\r\n", mime.as_bytes(linesep="\r\n"))
 
 
 def message_build_email(message: Message) -> EmailMultiAlternatives:
@@ -324,13 +349,6 @@ def messages_claim(
     return token, list(Message.objects.filter(claim_token=token, status=MessageStatus.SENDING))
 
 
-def _claim_held(message: Message, token: str) -> bool:
-    """Whether this worker still holds the row (another may have taken it over after a lease)."""
-    return Message.objects.filter(
-        pk=message.pk, claim_token=token, status=MessageStatus.SENDING
-    ).exists()
-
-
 def _mark_sent(message: Message, token: str) -> bool:
     return bool(
         Message.objects.filter(
@@ -402,10 +420,9 @@ class SmtpOutbox:
             self.backend.close()
         self.backend = None
 
-    def deliver(self, message: Message, token: str) -> _Outcome:
-        email = message_build_email(message)
-        data = _EOL.sub(b"\r\n", email.message().as_bytes(linesep="\r\n"))
-        data = _DOT.sub(b"..", data)
+    def deliver(self, message: Message, token: str, *, held_until: float) -> _Outcome:
+        wire = bytes(message.wire) or message_wire(message)  # rows queued before ``wire``
+        data = b"Date: " + formatdate(usegmt=True).encode() + b"\r\n" + _DOT.sub(b"..", wire)
         if not data.endswith(b"\r\n"):
             data += b"\r\n"
         sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
@@ -423,7 +440,7 @@ class SmtpOutbox:
             if code != 354:
                 smtp.rset()
                 raise smtplib.SMTPDataError(code, answer)
-            if not _claim_held(message, token):
+            if time.monotonic() >= held_until:
                 raise _ClaimLost
             smtp.send(data + b".\r\n")
             code, answer = smtp.getreply()
@@ -450,7 +467,7 @@ class BackendOutbox:
     def close(self, *, abort: bool = False) -> None:
         self.backend.close()
 
-    def deliver(self, message: Message, token: str) -> _Outcome:
+    def deliver(self, message: Message, token: str, *, held_until: float) -> _Outcome:
         try:
             self.backend.send_messages([message_build_email(message)])
         except (smtplib.SMTPException, OSError) as exc:
@@ -464,10 +481,17 @@ def _outbox() -> SmtpOutbox | BackendOutbox:
     return SmtpOutbox() if _uses_smtp() else BackendOutbox()
 
 
-def _send_claimed(outbox, rows: list[Message], token: str) -> int:
+def _lease_end() -> float:
+    """Until when (``time.monotonic``) rows claimed now are surely this worker's: half the
+    lease after which ``messages_recover_stale`` may hand them on, leaving room for clocks
+    that disagree. Checked before each end-of-data, instead of asking the database."""
+    return time.monotonic() + settings.MESSAGES_SENDING_LEASE / 2
+
+
+def _send_claimed(outbox, rows: list[Message], token: str, held_until: float) -> int:
     sent = 0
     for row in rows:
-        outcome = outbox.deliver(row, token)
+        outcome = outbox.deliver(row, token, held_until=held_until)
         if outcome.sent:
             sent += 1
         elif outcome.error != "claim lost":
@@ -482,12 +506,13 @@ def message_send(*, message_id: int) -> bool:
     Side effects: the row goes PENDING → SENDING → SENT (or back to PENDING with back-off, or
     FAILED with the server's answer).
     """
+    held_until = _lease_end()
     token, rows = messages_claim(ids=[message_id], limit=1)
     if not rows:
         return False
     outbox = _outbox()
     try:
-        return bool(_send_claimed(outbox, rows, token))
+        return bool(_send_claimed(outbox, rows, token, held_until))
     finally:
         outbox.close()
 
@@ -530,6 +555,7 @@ def messages_send_due(*, fan_out: int = 0, budget: float | None = None) -> int:
     outbox = None
     try:
         while True:
+            held_until = _lease_end()
             token, rows = messages_claim()
             if not rows:
                 break
@@ -540,7 +566,7 @@ def messages_send_due(*, fan_out: int = 0, budget: float | None = None) -> int:
                     async_task("registration.tasks.send_due_messages", helper=True)
                 fan_out = 0
             outbox = outbox or _outbox()
-            sent += _send_claimed(outbox, rows, token)
+            sent += _send_claimed(outbox, rows, token, held_until)
             if budget is not None and time.monotonic() - started > budget:
                 from django_q.tasks import async_task
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
+from email.utils import parsedate_to_datetime
 
 import pytest
 from django.db import close_old_connections, connection
@@ -48,6 +50,12 @@ def test_confirmation_round_trip_parses_as_mail_and_calendar(smtp):
     parsed = received.message
     assert parsed["To"] == registration.email
     assert parsed["Message-ID"] == message_id_header(Message.objects.get())
+    # Built when queued, dated when sent: one Date header, from the moment of sending.
+    assert bytes(row.wire).startswith(b"Content-Type: multipart/mixed")
+    assert b"\r\nDate:" not in bytes(row.wire)
+    assert len(parsed.get_all("Date")) == 1
+    sent_at = parsedate_to_datetime(parsed["Date"])
+    assert abs((sent_at - Message.objects.get().sent_at).total_seconds()) < 60
     assert parsed.get_content_type() == "multipart/mixed"
     text = parsed.get_body(preferencelist=("plain",)).get_content()
     html = parsed.get_body(preferencelist=("html",)).get_content()
@@ -125,13 +133,13 @@ def test_two_senders_at_once_send_each_message_once(smtp):
 
 
 @pytest.mark.django_db
-def test_sender_whose_claim_was_taken_over_delivers_nothing(smtp):
+def test_sender_whose_lease_ran_out_delivers_nothing(smtp):
+    """Past its lease another worker may own the row: stop before the end-of-data dot."""
     confirmed(event_with_agenda())
     token, [row] = messages_claim()
-    Message.objects.filter(pk=row.pk).update(claim_token="another-worker")
     outbox = SmtpOutbox()
 
-    outcome = outbox.deliver(row, token)
+    outcome = outbox.deliver(row, token, held_until=time.monotonic() - 1)
     outbox.close()
 
     assert (outcome.sent, outcome.error) == (False, "claim lost")
