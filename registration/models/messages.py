@@ -57,11 +57,10 @@ class Message(models.Model):
         max_length=12,
         choices=MessageStatus.choices,
         default=MessageStatus.PENDING,
-        db_index=True,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    send_after = models.DateTimeField(_("send after"), null=True, blank=True, db_index=True)
+    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     claim_token = models.CharField(_("claim token"), max_length=32, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
     resend_of = models.ForeignKey(
@@ -87,6 +86,8 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
+        # One index for the sender's question (which rows are pending and due?): every index
+        # is written again each time a row changes status, once per e-mail.
         indexes = [
             models.Index(fields=["status", "send_after"]),
             models.Index(fields=["registration", "kind"]),

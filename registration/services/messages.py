@@ -38,7 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -481,6 +481,24 @@ def _outbox() -> SmtpOutbox | BackendOutbox:
     return SmtpOutbox() if _uses_smtp() else BackendOutbox()
 
 
+@contextlib.contextmanager
+def _without_flush_wait():
+    """On PostgreSQL, let the sender's own updates (claims, SENT marks) commit without
+    waiting for the write-ahead log to reach the disk. A mark lost in a database crash only
+    sends that row again, with the same ``Message-ID``: the at-least-once promise already.
+    Everything else the worker does keeps full durability (the setting is reset after)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def _lease_end() -> float:
     """Until when (``time.monotonic``) rows claimed now are surely this worker's: half the
     lease after which ``messages_recover_stale`` may hand them on, leaving room for clocks
@@ -506,15 +524,16 @@ def message_send(*, message_id: int) -> bool:
     Side effects: the row goes PENDING → SENDING → SENT (or back to PENDING with back-off, or
     FAILED with the server's answer).
     """
-    held_until = _lease_end()
-    token, rows = messages_claim(ids=[message_id], limit=1)
-    if not rows:
-        return False
-    outbox = _outbox()
-    try:
-        return bool(_send_claimed(outbox, rows, token, held_until))
-    finally:
-        outbox.close()
+    with _without_flush_wait():
+        held_until = _lease_end()
+        token, rows = messages_claim(ids=[message_id], limit=1)
+        if not rows:
+            return False
+        outbox = _outbox()
+        try:
+            return bool(_send_claimed(outbox, rows, token, held_until))
+        finally:
+            outbox.close()
 
 
 def messages_recover_stale() -> int:
@@ -548,31 +567,32 @@ def messages_send_due(*, fan_out: int = 0, budget: float | None = None) -> int:
     follow-up, so a long batch never reaches the task timeout.
     Side effects: stale rows recovered first (``messages_recover_stale``); rows sent.
     """
-    messages_woken()
-    messages_recover_stale()
-    started = time.monotonic()
-    sent = 0
-    outbox = None
-    try:
-        while True:
-            held_until = _lease_end()
-            token, rows = messages_claim()
-            if not rows:
-                break
-            if fan_out and len(rows) == CHUNK:
-                from django_q.tasks import async_task
+    with _without_flush_wait():
+        messages_woken()
+        messages_recover_stale()
+        started = time.monotonic()
+        sent = 0
+        outbox = None
+        try:
+            while True:
+                held_until = _lease_end()
+                token, rows = messages_claim()
+                if not rows:
+                    break
+                if fan_out and len(rows) == CHUNK:
+                    from django_q.tasks import async_task
 
-                for _ in range(fan_out):
-                    async_task("registration.tasks.send_due_messages", helper=True)
-                fan_out = 0
-            outbox = outbox or _outbox()
-            sent += _send_claimed(outbox, rows, token, held_until)
-            if budget is not None and time.monotonic() - started > budget:
-                from django_q.tasks import async_task
+                    for _ in range(fan_out):
+                        async_task("registration.tasks.send_due_messages", helper=True)
+                    fan_out = 0
+                outbox = outbox or _outbox()
+                sent += _send_claimed(outbox, rows, token, held_until)
+                if budget is not None and time.monotonic() - started > budget:
+                    from django_q.tasks import async_task
 
-                async_task("registration.tasks.send_due_messages")
-                break
-    finally:
-        if outbox is not None:
-            outbox.close()
-    return sent
+                    async_task("registration.tasks.send_due_messages")
+                    break
+        finally:
+            if outbox is not None:
+                outbox.close()
+        return sent
