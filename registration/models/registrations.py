@@ -8,13 +8,40 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries.fields import CountryField
+from django_countries.fields import CountryField, LazyTypedChoiceField
 from phonenumber_field.modelfields import PhoneNumberField
 
 
 def new_token() -> str:
     """A random, unguessable token (256 bits) that means nothing without the database."""
     return secrets.token_urlsafe(32)
+
+
+class CountryChoiceField(LazyTypedChoiceField):
+    """django-countries' form field, checking a code by lookup: walking 250 translated names
+    for every check cost a registration more than its own database work."""
+
+    def valid_value(self, value) -> bool:
+        return isinstance(value, str) and value in self.countries
+
+    @property
+    def countries(self):
+        from django_countries import countries
+
+        return countries
+
+
+class CountryCodeField(CountryField):
+    """A ``CountryField`` that validates a known code by lookup (see ``CountryChoiceField``)."""
+
+    def validate(self, value, model_instance) -> None:
+        if isinstance(value, str) and value and value in self.countries:
+            return  # a known, non-empty code: the choices walk could only confirm it
+        super().validate(value, model_instance)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("choices_form_class", CountryChoiceField)
+        return super().formfield(**kwargs)
 
 
 class RegistrationStatus(models.TextChoices):
@@ -118,7 +145,7 @@ class Registration(models.Model):
         _("organisation type"), max_length=20, choices=OrganisationType.choices
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
-    country = CountryField(_("country"), blank_label=_("Choose…"))
+    country = CountryCodeField(_("country"), blank_label=_("Choose…"))
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
     role = models.CharField(
         _("role"),

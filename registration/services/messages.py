@@ -113,6 +113,7 @@ def message_queue(
     sequence: int | None = None,
     bulk=None,
     resend_of: Message | None = None,
+    build: bool = True,
 ) -> Message | None:
     """Queue one e-mail to a participant, rendered now in their language.
 
@@ -121,7 +122,9 @@ def message_queue(
     ``ics`` is given. Side effects: one ``Message`` row (none if ``dedupe_key`` exists), the
     participant's ``CalendarInvite`` for calendar kinds — both in one savepoint — and a send
     task enqueued after the surrounding transaction commits. Returns the row, or ``None`` when
-    the same message was already queued.
+    the same message was already queued. ``build=False`` leaves building the e-mail to the
+    sender (same bytes: boundaries and ``Message-ID`` come from the row), for callers that
+    must answer a visitor quickly.
     """
     if Message.objects.filter(dedupe_key=dedupe_key).exists():
         return None
@@ -161,7 +164,8 @@ def message_queue(
                 bulk=bulk,
                 resend_of=resend_of,
             )
-            message.wire = message_wire(message)
+            if build:
+                message.wire = message_wire(message)
             message.save(force_insert=True)
     except IntegrityError:
         return None  # a concurrent caller queued the same message first

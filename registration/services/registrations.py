@@ -303,6 +303,7 @@ def _registered(registration: Registration, *, context: dict[str, Any], by) -> l
         kind=kind,
         dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
         context=context,
+        build=False,  # the sender builds it: a burst of registrations waits for nothing
     )
     return [row for row in (message, change) if row is not None]
 
