@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cms.fields import language_name
 from cms.models import EventPage
@@ -129,7 +129,7 @@ def register(request: HttpRequest, event: EventPage) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def register_submit(request: HttpRequest, event_id: int) -> HttpResponse:
     """Where the registration form posts: the same view as ``<event page>/register/`` without
     Wagtail's page routing (a site lookup and a walk down the page tree, a third of the time
@@ -137,6 +137,10 @@ def register_submit(request: HttpRequest, event_id: int) -> HttpResponse:
     are sent on to their page route with the POST kept (307), where Wagtail checks access.
     """
     page = EventPage.objects.live().public().select_related("locale").filter(pk=event_id).first()
+    if page is not None and request.method == "GET":
+        # Reached by the language switcher after a form with errors: the form's own page.
+        local = event_in_language(page, _interface_language(request))
+        return HttpResponseRedirect(local.get_url() + "register/")
     if page is not None:
         return register(request, page)
     restricted = EventPage.objects.live().filter(pk=event_id).first()

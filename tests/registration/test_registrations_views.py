@@ -139,6 +139,17 @@ def test_form_errors_from_the_endpoint_stay_on_the_page(client):
     assert Registration.objects.count() == 0
 
 
+def test_switching_language_after_errors_goes_to_the_form_in_that_language(client):
+    event = event_create()
+    action = form_action(client, event, "ru")
+    client.post(action, {"given_name": "Асель"})
+    en_action = action.replace("/ru/", "/en/", 1)  # what the language switcher links to
+    response = client.get(en_action)
+    assert response.status_code == 302
+    assert response["Location"] == f"{event.url}register/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_endpoint_refuses_unpublished_and_defers_restricted_events(client):
     from wagtail.models import PageViewRestriction
 
