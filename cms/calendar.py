@@ -9,6 +9,7 @@ is the public feed of every event (one all-day VEVENT each). The registration me
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -34,6 +35,34 @@ def _calendar(name: str):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     return calendar
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_date: dt.date | None, last_date: dt.date | None):
+    from icalendar import Timezone
+
+    bounds = {"first_date": first_date, "last_date": last_date}
+    try:
+        return Timezone.from_tzid(tzid, **{k: v for k, v in bounds.items() if v is not None})
+    except ValueError:
+        return None
+
+
+def add_timezones(
+    calendar, *, first_date: dt.date | None = None, last_date: dt.date | None = None
+) -> None:
+    """Add the VTIMEZONE of every TZID the calendar uses, like icalendar's
+    ``add_missing_timezones``, but each built once per process and bounds: icalendar walks
+    every offset transition of the zone to build one (~25 ms for a two-year span), which a
+    fan-out of 3,500 invites in the same time zone would otherwise pay 3,500 times.
+    The cached components are shared between calendars and never changed after they are made.
+    """
+    position = len(calendar.timezones)
+    for tzid in sorted(calendar.get_missing_tzids()):
+        component = _vtimezone(tzid, first_date, last_date)
+        if component is not None:
+            calendar.subcomponents.insert(position, component)
+            position += 1
 
 
 def session_location(session, event) -> str:
@@ -101,7 +130,7 @@ def event_ics(event) -> bytes:
         sessions = [session for day in agenda_for(event) for session in day.sessions]
         for vevent in session_vevents(event, sessions):
             calendar.add_component(vevent)
-        calendar.add_missing_timezones()
+        add_timezones(calendar)
         return calendar.to_ical()
 
 

@@ -20,6 +20,7 @@ from registration.calendar import (
     CANCEL,
     REQUEST,
     agenda_fingerprint,
+    agenda_in_language,
     event_sessions,
     invite_ics,
 )
@@ -49,10 +50,15 @@ def event_calendar_state(*, event) -> EventCalendar:
 
 
 def invite_prepare(
-    *, registration: Registration, method: str, only_if_invited: bool = False
+    *,
+    registration: Registration,
+    method: str,
+    only_if_invited: bool = False,
+    agendas: dict | None = None,
 ) -> tuple[bytes, str, int] | None:
     """The ICS for ``registration`` with ``method``, its method and SEQUENCE; ``None`` when
-    there is nothing to withdraw (``CANCEL`` without an earlier ``REQUEST``).
+    there is nothing to withdraw (``CANCEL`` without an earlier ``REQUEST``). ``agendas``:
+    a batch's cache of the agenda per language (``agenda_in_language``).
 
     Side effects (call inside the transaction that queues the e-mail): the registration's
     ``CalendarInvite`` made or updated (own changes raised on cancel and on a new invite
@@ -75,6 +81,7 @@ def invite_prepare(
         sequence=sequence,
         method=method,
         partstat="DECLINED" if method == CANCEL else "ACCEPTED",
+        agendas=agendas,
     )
     invite.last_method = method
     invite.last_sequence = sequence
@@ -145,10 +152,13 @@ def calendar_updates_queue(*, event_id: int) -> int:
         .order_by("pk")
     )
     queued = 0
+    agendas: dict = {}
     for index, registration in enumerate(registrations.iterator(chunk_size=200)):
         if index % 200 == 199 and _sequence_now(event_id) != target:
             return queued
-        queued += _update_queue_one(registration, target=target, send_after=send_after)
+        queued += _update_queue_one(
+            registration, target=target, send_after=send_after, agendas=agendas
+        )
     EventCalendar.objects.filter(pk=state.pk, queued_sequence__lt=target).update(
         queued_sequence=target
     )
@@ -159,7 +169,7 @@ def _sequence_now(event_id: int) -> int:
     return EventCalendar.objects.filter(event_id=event_id).values_list("sequence", flat=True)[0]
 
 
-def _update_queue_one(registration: Registration, *, target: int, send_after) -> int:
+def _update_queue_one(registration: Registration, *, target: int, send_after, agendas: dict) -> int:
     from registration.services.messages import message_queue
 
     key = f"update:{registration.pk}:{target}"
@@ -174,7 +184,7 @@ def _update_queue_one(registration: Registration, *, target: int, send_after) ->
         Message.objects.filter(
             registration=registration, kind=UPDATE_KIND, status=MessageStatus.PENDING
         ).update(status=MessageStatus.SUPERSEDED)
-        prepared = invite_prepare(registration=registration, method=REQUEST)
+        prepared = invite_prepare(registration=registration, method=REQUEST, agendas=agendas)
         ics, method, sequence = prepared
         message = message_queue(
             registration=registration,
@@ -184,16 +194,11 @@ def _update_queue_one(registration: Registration, *, target: int, send_after) ->
             ics_method=method,
             sequence=sequence,
             send_after=send_after,
-            context={"days": _days(registration)},
+            context={
+                "days": agenda_in_language(registration.event, registration.language, agendas).spans
+            },
         )
     return int(message is not None)
-
-
-def _days(registration: Registration) -> list:
-    from registration.calendar import day_spans, event_in_language
-
-    event = event_in_language(registration.event, registration.language)
-    return day_spans(event, event_sessions(event))
 
 
 def event_cancel(*, event, by=None) -> bool:
@@ -239,9 +244,10 @@ def event_cancellations_queue(*, event_id: int) -> int:
         .order_by("pk")
     )
     queued = 0
+    agendas: dict = {}
     for registration in registrations.iterator(chunk_size=200):
         with transaction.atomic():
-            prepared = invite_prepare(registration=registration, method=CANCEL)
+            prepared = invite_prepare(registration=registration, method=CANCEL, agendas=agendas)
             if prepared is None:
                 continue
             ics, method, sequence = prepared

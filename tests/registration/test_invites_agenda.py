@@ -170,3 +170,29 @@ def test_organiser_cancels_the_event_and_everyone_with_an_entry_gets_cancel():
     cancels = _sent_calendars("event_cancelled")
     assert sorted(cancels) == sorted(p.email for p in people)
     assert {str(c["method"]) for c in cancels.values()} == {"CANCEL"}
+
+
+def test_update_fan_out_reads_the_agenda_once_per_language_not_per_participant():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = event_with_agenda()
+    people = [confirmed(event) for _ in range(4)] + [confirmed(event, language="ru")]
+    messages_send_due()
+    event.sessions.filter(title="Working groups").update(start_time=dt.time(10, 0))
+    event.save_revision().publish()  # raises the sequence; the fan-out is measured below
+    table = event.sessions.model._meta.db_table
+
+    with CaptureQueriesContext(connection) as queries:
+        queued = calendar_updates_queue(event_id=event.pk)
+
+    assert queued == len(people)
+    reads = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+    # English: the source's sessions; Russian: the translation's, and the source's because the
+    # translation lags behind. The same for 5 participants as for 3,500.
+    assert len(reads) == 3
+    for row in Message.objects.filter(kind="calendar_update"):
+        calendar = Calendar.from_ical(row.ics)
+        [vtimezone] = calendar.walk("VTIMEZONE")
+        assert vtimezone["tzid"] == event.time_zone
+        assert _day_two_start(calendar, event).time() == dt.time(10, 0)
