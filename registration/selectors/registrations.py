@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
+from wagtail.models import PageViewRestriction
 
 from cms.fields import language_name
 from cms.models import EventPage
@@ -26,6 +28,26 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     if getattr(user, "is_superuser", False):
         return Registration.objects.all()
     return Registration.objects.filter(event__in=events_for(user, *PARTICIPANT_ROLES))
+
+
+def event_public(pk: int) -> EventPage | None:
+    """The live event ``pk`` when neither it nor a page above it has a view restriction.
+
+    One query: Wagtail's ``public()`` first reads every restriction of the site and then
+    filters, a second query and a fifth of the time of a registration.
+    """
+    # A restriction covers its page and every page below it: those whose path starts with
+    # the restricted page's path.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return (
+        EventPage.objects.live()
+        .select_related("locale")
+        .filter(pk=pk)
+        .exclude(Exists(restricted))
+        .first()
+    )
 
 
 def event_in_language(event: EventPage, language: str) -> EventPage:

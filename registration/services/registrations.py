@@ -162,13 +162,19 @@ def _transition(
     return change
 
 
-def _message_context(registration: Registration) -> dict[str, Any]:
+def _message_context(registration: Registration, page: EventPage | None = None) -> dict[str, Any]:
+    """What every status e-mail needs. ``page``: a copy of the event already at hand (the page
+    the participant registered on), used when it is in the e-mail's language."""
     from registration.links import manage_url
 
+    if page is not None and page.locale.language_code == registration.language[:2]:
+        event_local = page
+    else:
+        event_local = event_in_language(registration.event, registration.language)
     return {
         "manage_url": manage_url(registration),
         "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
-        "event_local": event_in_language(registration.event, registration.language),
+        "event_local": event_local,
     }
 
 
@@ -220,9 +226,12 @@ def _locked_registration(registration: Registration) -> tuple[Registration, Even
 
 
 def registration_create(
-    *, event: EventPage, data: dict[str, Any], language: str, by=None
+    *, event: EventPage, data: dict[str, Any], language: str, by=None, page: EventPage | None = None
 ) -> RegistrationResult:
     """Register a person for ``event`` (its default-locale page).
+
+    ``page``: the copy of the event the person registered on, if at hand (saves looking up
+    the copy in their language for the e-mail when it is that one).
 
     ``data`` is the registration form's cleaned data. Side effects, in one transaction: a
     ``Registration`` (awaiting e-mail confirmation when a place is free, else on the waiting
@@ -241,13 +250,19 @@ def registration_create(
     now = timezone.now()
     source = event.source
     with transaction.atomic():
-        existing = Registration.objects.filter(
-            event=source, email_normalised=email_normalised
-        ).first()
-        if existing is not None:
+        try:
+            _check_open(source, now=now)
+            _check_invitation(source, data.get("invitation_code", ""))
+        except RegistrationError:
+            # Someone already registered still gets their registration (a form submitted
+            # again after closing); everyone else the error. Newcomers never pay for this
+            # lookup: the unique constraint below finds a repeat of an open registration.
+            existing = Registration.objects.filter(
+                event=source, email_normalised=email_normalised
+            ).first()
+            if existing is None:
+                raise
             return RegistrationResult(existing, created=False)
-        _check_open(source, now=now)
-        _check_invitation(source, data.get("invitation_code", ""))
         fields = {name: data[name] for name in CREATE_FIELDS if name in data}
         fields["language"] = fields.get("language") or language
         registration = Registration(
@@ -268,7 +283,7 @@ def registration_create(
             # unique constraint stopped the second row; return the first, send nothing.
             existing = Registration.objects.get(event=source, email_normalised=email_normalised)
             return RegistrationResult(existing, created=False)
-        context = _message_context(registration)
+        context = _message_context(registration, page)
         written = _registered(registration, context=context, by=by)
 
         capacity, waiting_list = _lock_places(source)

@@ -26,7 +26,7 @@ from cms.models import EventPage
 from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
 from registration.links import LinkError, registration_from_key
 from registration.models.registrations import RegistrationStatus
-from registration.selectors.registrations import event_in_language
+from registration.selectors.registrations import event_in_language, event_public
 from registration.services.registrations import (
     ACTIVE,
     RegistrationError,
@@ -112,7 +112,10 @@ def register(request: HttpRequest, event: EventPage) -> HttpResponse:
     if request.method == "POST" and context["state"] == "open" and form.is_valid():
         try:
             result = registration_create(
-                event=source, data=form.cleaned_data, language=_interface_language(request)
+                event=source,
+                data=form.cleaned_data,
+                language=_interface_language(request),
+                page=event,
             )
         except RegistrationError as exc:
             field = "invitation_code" if exc.code == "invitation_required" else None
@@ -136,7 +139,7 @@ def register_submit(request: HttpRequest, event_id: int) -> HttpResponse:
     of a registration). Only live pages without view restrictions are served here; others
     are sent on to their page route with the POST kept (307), where Wagtail checks access.
     """
-    page = EventPage.objects.live().public().select_related("locale").filter(pk=event_id).first()
+    page = event_public(event_id)
     if page is not None and request.method == "GET":
         # Reached by the language switcher after a form with errors: the form's own page.
         local = event_in_language(page, _interface_language(request))

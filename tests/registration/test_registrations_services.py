@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from wagtail.models import Locale
 
+from cms.models import EventPage
 from registration.models import Message, Registration, StatusChange
 from registration.services.registrations import (
     RegistrationError,
@@ -233,6 +234,32 @@ def test_registration_not_open_yet_and_closed():
         registration_create(event=past, data=person(), language="en")
     assert exc.value.code == "closed"
     assert Registration.objects.count() == 0
+
+
+def test_a_repeat_after_closing_or_without_the_code_returns_the_registration():
+    """Registered while open, submitted again after closing (or without the invitation code
+    the first submit had): the person gets their registration back, nothing is written."""
+    event = event_create(invitation_only=True, invitation_code="ASTANA-2026")
+    first = registration_create(
+        event=event, data=person(1, invitation_code="ASTANA-2026"), language="en"
+    ).registration
+    again = registration_create(event=event, data=person(1), language="en")
+    assert (again.created, again.registration.pk) == (False, first.pk)
+    EventPage.objects.filter(pk=event.pk).update(
+        registration_closes=timezone.now() - dt.timedelta(minutes=1)
+    )
+    event.refresh_from_db()
+    again = registration_create(
+        event=event, data=person(1, invitation_code="ASTANA-2026"), language="en"
+    )
+    assert (again.created, again.registration.pk) == (False, first.pk)
+    with pytest.raises(RegistrationError) as exc:  # a newcomer still hears it is closed
+        registration_create(
+            event=event, data=person(2, invitation_code="ASTANA-2026"), language="en"
+        )
+    assert exc.value.code == "closed"
+    assert Registration.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_error_messages_are_translated():

@@ -166,16 +166,59 @@ def test_endpoint_refuses_unpublished_and_defers_restricted_events(client):
     assert Registration.objects.count() == 0
 
 
+def test_endpoint_defers_an_event_below_a_restricted_page_and_serves_its_neighbours(client):
+    """A restriction covers the page and every page below it, and nothing beside it."""
+    from wagtail.models import PageViewRestriction
+
+    from tests import factories
+
+    event = event_create()
+    neighbour = factories.event_create(slug="neighbour", parent=event.get_parent())
+    below = factories.event_create(slug="below", parent=event)
+    PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    response = client.post(f"/en/registration/events/{below.pk}/register/", FORM)
+    assert response.status_code == 307
+    assert response["Location"] == f"{below.url}register/"
+    response = client.post(f"/en/registration/events/{neighbour.pk}/register/", FORM)
+    assert response.status_code == 302
+    assert list(Registration.objects.values_list("event", flat=True)) == [neighbour.pk]
+
+
 def test_a_registration_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     """Measured, not timed: the queries of one registration through the form's endpoint
-    (event, restrictions, duplicate check, places before and under the lock, the rows, the
-    e-mail in the participant's language, the wake-up of the send task)."""
+    (the event with its view restrictions, places before and under the lock, the rows, whose
+    unique constraint finds a repeat, the event in the e-mail's language, the wake-up of the
+    send task)."""
     event = event_create(capacity=50)
     action = form_action(client, event, "ru")
     client.post(action, {**FORM, "email": "warm@example.org"})
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         response = client.post(action, FORM)
     assert response.status_code == 302
+
+
+def test_the_e_mail_uses_the_page_registered_on_when_it_is_in_the_e_mail_s_language(client):
+    """Registering on the Ukrainian page in Ukrainian: the e-mail names the Ukrainian copy,
+    which the view already has, so it costs one query less than from the Russian page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = event_create()
+    uk_copy = event.get_translation(Locale.objects.get(language_code="uk")).specific
+    uk_copy.title = "Регіональна конференція про жінок у правоохоронних органах"
+    uk_copy.save_revision().publish()
+    on_ru, on_uk = form_action(client, event, "ru"), form_action(client, event, "uk")
+    client.post(on_ru, {**FORM, "email": "warm@example.org"})
+    with CaptureQueriesContext(connection) as from_ru:
+        assert client.post(on_ru, {**FORM, "email": "ru@example.org"}).status_code == 302
+    with CaptureQueriesContext(connection) as from_uk:
+        assert client.post(on_uk, {**FORM, "email": "uk@example.org"}).status_code == 302
+    assert len(from_uk) == len(from_ru) - 1
+    subjects = dict(Message.objects.values_list("to_email", "subject"))
+    assert subjects["ru@example.org"] == subjects["uk@example.org"]
+    assert uk_copy.title in subjects["uk@example.org"]
 
 
 def test_closed_event_shows_notice_not_form(client):
