@@ -253,10 +253,15 @@ def registration_create(
         try:
             _check_open(source, now=now)
             _check_invitation(source, data.get("invitation_code", ""))
+            has_place = _has_free_place(source)
+            if not has_place and not source.waiting_list:
+                # True at this moment, as the count under the lock would be: nothing written.
+                raise RegistrationError(_("Sorry, this event is full."), code="full")
         except RegistrationError:
             # Someone already registered still gets their registration (a form submitted
-            # again after closing); everyone else the error. Newcomers never pay for this
-            # lookup: the unique constraint below finds a repeat of an open registration.
+            # again after closing or once the event is full); everyone else the error.
+            # Newcomers never pay for this lookup: the unique constraint below finds a
+            # repeat of an open registration.
             existing = Registration.objects.filter(
                 event=source, email_normalised=email_normalised
             ).first()
@@ -267,7 +272,7 @@ def registration_create(
         fields["language"] = fields.get("language") or language
         registration = Registration(
             event=source,
-            status=S.AWAITING_EMAIL if _has_free_place(source) else S.WAITLISTED,
+            status=S.AWAITING_EMAIL if has_place else S.WAITLISTED,
             consent_version=settings.PRIVACY_NOTICE_VERSION,
             consent_at=now,
             invitation_code=(data.get("invitation_code") or "")[:64]

@@ -144,13 +144,18 @@ def test_full_event_waitlists_and_cancellation_promotes_first_and_tells_them():
     assert kinds(regs[0]) == ["confirm_email", "confirmed", "cancelled"]
 
 
-def test_full_event_without_waiting_list_refuses():
+def test_full_event_without_waiting_list_refuses(django_assert_max_num_queries):
+    """Refused before anything is written or rendered; the one who has the place gets it
+    back when they submit again."""
     event = event_create(capacity=1, waiting_list=False)
-    registration_create(event=event, data=person(1), language="en")
-    with pytest.raises(RegistrationError) as exc:
+    first = registration_create(event=event, data=person(1), language="en").registration
+    with django_assert_max_num_queries(5), pytest.raises(RegistrationError) as exc:
         registration_create(event=event, data=person(2), language="en")
     assert exc.value.code == "full"
     assert Registration.objects.count() == 1
+    assert StatusChange.objects.count() == 1
+    again = registration_create(event=event, data=person(1), language="en")
+    assert (again.created, again.registration.pk) == (False, first.pk)
 
 
 def test_decline_frees_place_for_waiting_list():
