@@ -20,6 +20,7 @@ self.addEventListener("message", function (event) {
   var urls = data.urls.filter(function (url) {
     return new URL(url, self.location.href).origin === self.location.origin;
   });
+  var client = event.source;
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
       return Promise.all(
@@ -29,6 +30,9 @@ self.addEventListener("message", function (event) {
           }, function () {});
         })
       );
+    }).then(function () {
+      // Tell the page its copy is kept: only from now on does a reload work offline.
+      if (client) client.postMessage({ type: "cached" });
     })
   );
 });

@@ -319,6 +319,9 @@
   refreshConnection().then(sync);
 
   if ("serviceWorker" in navigator && root.dataset.swUrl) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "cached") root.dataset.offlineReady = "true";
+    });
     navigator.serviceWorker
       .register(root.dataset.swUrl, { scope: root.dataset.swScope })
       .then(function () { return navigator.serviceWorker.ready; })

@@ -139,7 +139,10 @@ def test_scanner_offline_queues_and_syncs_once(live_server, scene, page):
     event, staff, registration = scene
     login(page.context, live_server, staff)
     page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    # The service worker says when it has kept the page and its files (not merely that it
+    # controls the page): going offline before that would leave nothing to reload.
+    page.wait_for_function("document.getElementById('scanner').dataset.offlineReady === 'true'")
+    assert page.evaluate("caches.match(location.href).then((hit) => Boolean(hit))")
     field = page.locator("#token-input")
 
     page.context.set_offline(True)
