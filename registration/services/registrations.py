@@ -164,7 +164,8 @@ def _transition(
 
 def _message_context(registration: Registration, page: EventPage | None = None) -> dict[str, Any]:
     """What every status e-mail needs. ``page``: a copy of the event already at hand (the page
-    the participant registered on), used when it is in the e-mail's language."""
+    the participant registered on), used when it is in the e-mail's language, saving the
+    lookup of that copy."""
     from registration.links import manage_url
 
     if page is not None and page.locale.language_code == registration.language[:2]:
@@ -226,12 +227,11 @@ def _locked_registration(registration: Registration) -> tuple[Registration, Even
 
 
 def registration_create(
-    *, event: EventPage, data: dict[str, Any], language: str, by=None, page: EventPage | None = None
+    *, event: EventPage, data: dict[str, Any], language: str, by=None
 ) -> RegistrationResult:
-    """Register a person for ``event`` (its default-locale page).
-
-    ``page``: the copy of the event the person registered on, if at hand (saves looking up
-    the copy in their language for the e-mail when it is that one).
+    """Register a person for ``event``: the copy they registered on, in any language (the
+    registration belongs to its default-locale page; the copy itself serves the e-mail when
+    it is in the e-mail's language).
 
     ``data`` is the registration form's cleaned data. Side effects, in one transaction: a
     ``Registration`` (awaiting e-mail confirmation when a place is free, else on the waiting
@@ -288,7 +288,7 @@ def registration_create(
             # unique constraint stopped the second row; return the first, send nothing.
             existing = Registration.objects.get(event=source, email_normalised=email_normalised)
             return RegistrationResult(existing, created=False)
-        context = _message_context(registration, page)
+        context = _message_context(registration, event)
         written = _registered(registration, context=context, by=by)
 
         capacity, waiting_list = _lock_places(source)

@@ -112,10 +112,7 @@ def register(request: HttpRequest, event: EventPage) -> HttpResponse:
     if request.method == "POST" and context["state"] == "open" and form.is_valid():
         try:
             result = registration_create(
-                event=source,
-                data=form.cleaned_data,
-                language=_interface_language(request),
-                page=event,
+                event=event, data=form.cleaned_data, language=_interface_language(request)
             )
         except RegistrationError as exc:
             field = "invitation_code" if exc.code == "invitation_required" else None
