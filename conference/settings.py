@@ -266,6 +266,9 @@ SITE_DESCRIPTION = _("Regional conferences, trainings and courses")
 # Anonymous visitors get event pages from the cache for this long (0 turns it off); every
 # publish invalidates it, and logged-in users never get a cached page.
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "300"))
+# A participant's signed links (personal page, cancel, badge, survey, calendar) stop working
+# this many days after the event's last day; staff can also revoke them at any time.
+LINK_VALID_DAYS_AFTER_EVENT = int(os.environ.get("LINK_VALID_DAYS_AFTER_EVENT", "90"))
 
 # --- Messages and calendar invites (registration outbox) ---------------------------------
 # A row is tried this many times (back-off between tries) before it is marked failed.

@@ -18,16 +18,28 @@ def _calendar_response(body: bytes, *, filename: str, attachment: bool) -> HttpR
     return response
 
 
+def _link_gone(exc: LinkError) -> HttpResponse:
+    """An expired or revoked feed answers 410 Gone: calendar clients stop polling a feed
+    that is gone, whereas they keep retrying a 404. A tampered key stays a plain 404."""
+    if exc.code == "bad_signature":
+        raise Http404 from exc
+    response = HttpResponse(status=410, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @require_GET
 def feed(request: HttpRequest, key: str) -> HttpResponse:
     """Every session of the event, for a calendar subscription (``webcal://``); empty once
-    the registration is no longer confirmed, so the entries leave the calendar."""
+    the registration is no longer confirmed, so the entries leave the calendar. Honours the
+    links' expiry and revocation (``registration.links``)."""
     from registration.calendar import feed_ics
 
     try:
         registration = registration_from_key(key, purpose="calendar")
     except LinkError as exc:
-        raise Http404 from exc
+        return _link_gone(exc)
     body = feed_ics(
         registration=registration,
         include=registration.status == RegistrationStatus.CONFIRMED,
@@ -43,7 +55,7 @@ def invite(request: HttpRequest, key: str) -> HttpResponse:
     try:
         registration = registration_from_key(key)
     except LinkError as exc:
-        raise Http404 from exc
+        return _link_gone(exc)
     if registration.status != RegistrationStatus.CONFIRMED:
         raise Http404
     body = invite_download(registration=registration)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cms.fields import language_name
 from cms.models import EventPage
 from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
-from registration.links import LinkError, registration_from_key
+from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models.registrations import RegistrationStatus
 from registration.selectors.registrations import event_in_language, event_public
 from registration.services.registrations import (
@@ -150,9 +150,7 @@ def register_submit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def _invalid_link(request: HttpRequest, exc: LinkError) -> HttpResponse:
-    status = 404 if exc.code == "not_found" else 400
-    response = render(request, "registration/link_invalid.html", {"code": exc.code}, status=status)
-    return _private(response)
+    return link_invalid_response(request, exc)
 
 
 @never_cache

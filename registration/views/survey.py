@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registration.links import LinkError, registration_from_key
+from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models import QuestionKind, Survey, SurveyResponse
 from registration.models.surveys import LIKERT_MAX, LIKERT_MIN
 from registration.services.surveys import SurveyError, survey_may_answer, survey_submit
@@ -85,9 +85,7 @@ def survey(request: HttpRequest, key: str) -> HttpResponse:
     try:
         registration = registration_from_key(key, purpose="survey")
     except LinkError as exc:
-        return _private(
-            render(request, "registration/link_invalid.html", {"code": exc.code}, status=404)
-        )
+        return link_invalid_response(request, exc)
     event = registration.event
     survey_obj = Survey.objects.filter(event_id=registration.event_id).first()
     context = {"event": event, "survey": survey_obj, "registration": registration}

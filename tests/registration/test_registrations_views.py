@@ -289,14 +289,14 @@ def test_tampered_link_gives_clear_page_in_visitor_language(client, lang):
     assert expected in response.content.decode()
 
 
-def test_link_to_deleted_registration_is_404(client):
+def test_link_to_deleted_registration_is_410(client):
     event = event_create()
     client.post(register_url(event), FORM)
     reg = Registration.objects.get()
     path = manage_url(reg, absolute=False)
     Registration.objects.all().delete()
     response = client.get(path)
-    assert response.status_code == 404
+    assert response.status_code == 410
     assert "This link does not work" in response.content.decode() or "Це посилання" in (
         response.content.decode()
     )

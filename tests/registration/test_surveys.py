@@ -174,8 +174,8 @@ def test_survey_link_tampered_or_for_another_purpose(client, setup):
     tampered = client.get(url_for(registration)[:-3] + "xx/")
     wrong_purpose = client.get(reverse("registration:survey", args=[manage_key]))
 
-    assert tampered.status_code == 404
-    assert wrong_purpose.status_code == 404
+    assert tampered.status_code == 400
+    assert wrong_purpose.status_code == 400
     assert "This link does not work" in wrong_purpose.text
 
 
