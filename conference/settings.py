@@ -260,6 +260,19 @@ LOGGING = {
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-01")
 # Registrations whose e-mail address is not confirmed within this many hours expire.
 REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
+# Rate limits (django-ratelimit, counted in the default cache) on the public forms: per client
+# IP and, lower, per e-mail address ("10/m", "5/h"; empty turns one off). RATELIMIT_ENABLE=0
+# turns them all off (the registration benchmark). Behind a reverse proxy, set
+# RATELIMIT_IP_META_KEY to the header carrying the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10/m") or None
+RATELIMIT_REGISTER_ADDRESS = os.environ.get("RATELIMIT_REGISTER_ADDRESS", "3/m") or None
+RATELIMIT_RESEND_LINK = os.environ.get("RATELIMIT_RESEND_LINK", "5/m") or None
+RATELIMIT_RESEND_LINK_ADDRESS = os.environ.get("RATELIMIT_RESEND_LINK_ADDRESS", "3/h") or None
+RATELIMIT_SURVEY = os.environ.get("RATELIMIT_SURVEY", "10/m") or None
+RATELIMIT_SURVEY_ADDRESS = os.environ.get("RATELIMIT_SURVEY_ADDRESS", "5/m") or None
 # Only for bench/bench_register.py: a bare endpoint that inserts one row. Never in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False) and (DEBUG or TESTING)
 SITE_DESCRIPTION = _("Regional conferences, trainings and courses")

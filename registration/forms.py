@@ -15,6 +15,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from cms.fields import language_name
 from registration.models.registrations import (
+    PUBLIC_ROLES,
     AccessNeed,
     DietaryNeed,
     ParticipantRole,
@@ -199,8 +200,15 @@ class RegistrationForm(ParticipantFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self._setup_fields(event)
-        self.fields["role"].choices = ParticipantRole.choices
+        # Public roles only: any other value posted is refused as an invalid choice.
+        self.fields["role"].choices = [
+            (value, label) for value, label in ParticipantRole.choices if value in PUBLIC_ROLES
+        ]
         self.fields["role"].initial = ParticipantRole.PARTICIPANT
+        self.fields["role"].error_messages["invalid_choice"] = _(
+            "Choose one of the roles offered. Speakers, experts, mentors and organisers are "
+            "registered by the organisers."
+        )
         self.fields["email"].help_text = _(
             "We will send a link to this address: open it to confirm your registration."
         )

@@ -95,6 +95,12 @@ class ParticipantRole(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
     ORGANISER = "organiser", _("Organiser")
     INTERPRETER = "interpreter", _("Interpreter")
+    OBSERVER = "observer", _("Observer")
+
+
+#: Roles a person may choose on the public form; staff assign the others in the admin (an
+#: "Organiser" or "Speaker" badge must not be one click away for anyone).
+PUBLIC_ROLES = (ParticipantRole.PARTICIPANT, ParticipantRole.MENTEE, ParticipantRole.OBSERVER)
 
 
 class AccessNeed(models.TextChoices):

@@ -17,12 +17,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import EventPage
 from registration.models.registrations import (
     HOLDS_A_PLACE,
+    PUBLIC_ROLES,
+    ParticipantRole,
     Registration,
     RegistrationStatus,
     StatusChange,
@@ -195,7 +198,12 @@ def _queue(
 
 
 def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
-    """Give every free place to the first on the waiting list. The event must be locked."""
+    """Give every free place to the first on the waiting list. The event must be locked.
+
+    Promotion keeps the e-mail confirmation rule: someone who never confirmed their address
+    goes to awaiting e-mail (e-mail ``promoted_confirm``) and has ``REGISTRATION_CONFIRM_HOURS``
+    from now to confirm, or the place goes on to the next (fake addresses cannot hold places).
+    """
     promoted: list[Registration] = []
     if not event.waiting_list:
         return promoted
@@ -209,8 +217,12 @@ def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
         if first is None:
             break
         first.event = event
-        to_status = S.AWAITING_APPROVAL if event.needs_approval else S.CONFIRMED
-        _transition(first, to_status, by=by, note="promoted from the waiting list", kind="promoted")
+        note = "promoted from the waiting list"
+        if first.email_confirmed_at is None:
+            _transition(first, S.AWAITING_EMAIL, by=by, note=note, kind="promoted_confirm")
+        else:
+            to_status = S.AWAITING_APPROVAL if event.needs_approval else S.CONFIRMED
+            _transition(first, to_status, by=by, note=note, kind="promoted")
         promoted.append(first)
     return promoted
 
@@ -236,38 +248,51 @@ def registration_create(
     ``data`` is the registration form's cleaned data. Side effects, in one transaction: a
     ``Registration`` (awaiting e-mail confirmation when a place is free, else on the waiting
     list), a ``StatusChange``, and one e-mail in the outbox (``confirm_email`` or
-    ``waitlisted``). When the address is already registered for the event, nothing is written
-    and the existing registration is returned with ``created=False``.
+    ``waitlisted``). When the address is already registered for the event, no registration is
+    written: the existing one is returned with ``created=False`` and its owner gets the
+    ``already_registered`` e-mail with their link (``registration_repeat_notice``). A refusal
+    is the same error for a registered address as for a newcomer (plus that e-mail), so the
+    caller can show one page for both and reveal nothing about who is registered.
 
     The event's row lock serialises every registration for the event, so as little as possible
     happens under it: the registration, its status change and its rendered e-mail are written
     first for the outcome the places suggest, and under the lock, taken last, the places are
     counted again; only when the last places went meanwhile is the outcome rewritten.
 
-    Raises ``RegistrationError`` (not_open, closed, invitation_required, full).
+    Without ``by`` (the public form) only ``PUBLIC_ROLES`` may be chosen.
+
+    Raises ``RegistrationError`` (role_not_public, not_open, closed, invitation_required, full).
     """
+    if by is None and data.get("role", ParticipantRole.PARTICIPANT) not in PUBLIC_ROLES:
+        # The form offers only public roles; a hand-made POST must not print an ORGANISER badge.
+        raise RegistrationError(
+            _("This role is assigned by the organisers. Choose one of the roles offered."),
+            code="role_not_public",
+        )
     email_normalised = normalise_email(data.get("email", ""))
     now = timezone.now()
     source = event.source
-    with transaction.atomic():
-        try:
-            _check_open(source, now=now)
-            _check_invitation(source, data.get("invitation_code", ""))
-            has_place = _has_free_place(source)
-            if not has_place and not source.waiting_list:
-                # True at this moment, as the count under the lock would be: nothing written.
-                raise RegistrationError(_("Sorry, this event is full."), code="full")
-        except RegistrationError:
-            # Someone already registered still gets their registration (a form submitted
-            # again after closing or once the event is full); everyone else the error.
-            # Newcomers never pay for this lookup: the unique constraint below finds a
-            # repeat of an open registration.
+    try:
+        _check_open(source, now=now)
+        _check_invitation(source, data.get("invitation_code", ""))
+        has_place = _has_free_place(source)
+        if not has_place and not source.waiting_list:
+            # True at this moment, as the count under the lock would be: nothing written.
+            raise RegistrationError(_("Sorry, this event is full."), code="full")
+    except RegistrationError as exc:
+        # Everyone hears the same refusal, registered or not (the form must not tell whether
+        # an address is registered). Someone already registered is told the rest by e-mail,
+        # unless they lack the invitation code. Newcomers never pay for this lookup: the
+        # unique constraint below finds a repeat of an open registration.
+        if exc.code != "invitation_required":
             existing = Registration.objects.filter(
                 event=source, email_normalised=email_normalised
             ).first()
-            if existing is None:
-                raise
-            return RegistrationResult(existing, created=False)
+            if existing is not None:
+                with transaction.atomic():
+                    registration_repeat_notice(registration=existing, page=event)
+        raise
+    with transaction.atomic():
         fields = {name: data[name] for name in CREATE_FIELDS if name in data}
         fields["language"] = fields.get("language") or language
         registration = Registration(
@@ -284,9 +309,11 @@ def registration_create(
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            # A parallel submit of the same address committed first (a double click): the
-            # unique constraint stopped the second row; return the first, send nothing.
+            # Already registered (or a parallel submit of the same address committed first):
+            # the unique constraint stopped the second row. The visitor sees the same page as
+            # a newcomer; the address's owner is told by e-mail (once per quarter hour).
             existing = Registration.objects.get(event=source, email_normalised=email_normalised)
+            registration_repeat_notice(registration=existing, page=event)
             return RegistrationResult(existing, created=False)
         context = _message_context(registration, event)
         written = _registered(registration, context=context, by=by)
@@ -473,28 +500,70 @@ def registration_update(*, registration: Registration, data: dict[str, Any], by=
 
 def registration_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
     """Expire registrations whose address was not confirmed within
-    ``REGISTRATION_CONFIRM_HOURS``; each frees its place for the waiting list.
+    ``REGISTRATION_CONFIRM_HOURS``: of registering, or of being promoted from the waiting
+    list (each frees its place for the next on the list), and waitlisted ones never confirmed
+    (so that fake addresses do not queue up for every place that comes free).
 
     Side effects per registration, each in its own transaction: status expired,
-    ``StatusChange``, promotions (e-mail ``promoted``). Returns how many expired.
+    ``StatusChange``, promotions (e-mail ``promoted`` or ``promoted_confirm``). Returns how
+    many expired.
     """
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.REGISTRATION_CONFIRM_HOURS)
+    # The clock starts when the row entered its status (a promotion restarts it).
+    recent = StatusChange.objects.filter(
+        registration=OuterRef("pk"), to_status=OuterRef("status"), at__gte=cutoff
+    )
     ids = list(
-        Registration.objects.filter(status=S.AWAITING_EMAIL, created_at__lt=cutoff).values_list(
-            "pk", flat=True
+        Registration.objects.filter(
+            Q(status=S.AWAITING_EMAIL) | Q(status=S.WAITLISTED, email_confirmed_at__isnull=True),
+            created_at__lt=cutoff,
         )
+        .exclude(Exists(recent))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     expired = 0
     for pk in ids:
         with transaction.atomic():
             registration = Registration.objects.select_related("event").get(pk=pk)
             registration, event = _locked_registration(registration)
-            if registration.status != S.AWAITING_EMAIL:
+            if registration.email_confirmed_at is not None or registration.status not in (
+                S.AWAITING_EMAIL,
+                S.WAITLISTED,
+            ):
+                continue
+            if StatusChange.objects.filter(
+                registration=registration, to_status=registration.status, at__gte=cutoff
+            ).exists():
                 continue
             _transition(registration, S.EXPIRED, note="e-mail not confirmed in time")
             _promote_waitlisted(event)
             expired += 1
     return expired
+
+
+#: Repeat notices and resent links: at most one e-mail per registration in this many seconds.
+NOTICE_BUCKET_SECONDS = 900
+
+
+def registration_repeat_notice(
+    *, registration: Registration, page: EventPage | None = None
+) -> None:
+    """Tell the owner of an address that it was submitted again for an event it is registered
+    for: "you are already registered, here is your link". Said only by e-mail, so that the
+    form's answer is the same for everyone.
+
+    ``page``: the copy of the event the form was on (used when in the e-mail's language).
+    Side effect: at most one ``already_registered`` e-mail per registration per quarter hour
+    (a double submit, or a stranger trying the address many times, sends one).
+    """
+    bucket = int(timezone.now().timestamp() // NOTICE_BUCKET_SECONDS)
+    message_queue(
+        registration=registration,
+        kind="already_registered",
+        dedupe_key=f"already_registered:{registration.pk}:{bucket}",
+        context=_message_context(registration, page),
+    )
 
 
 def registration_resend_link(*, event: EventPage, email: str) -> None:
@@ -512,7 +581,7 @@ def registration_resend_link(*, event: EventPage, email: str) -> None:
         return
     from registration.links import manage_url
 
-    bucket = int(timezone.now().timestamp() // 900)
+    bucket = int(timezone.now().timestamp() // NOTICE_BUCKET_SECONDS)
     with transaction.atomic():
         message_queue(
             registration=registration,

@@ -7,7 +7,6 @@ the signed link in every e-mail (``registration.links``).
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from cms.models import EventPage
 from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
 from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models.registrations import RegistrationStatus
+from registration.ratelimits import RATE_LIMIT_MESSAGE, rate_limited
 from registration.selectors.registrations import event_in_language, event_public
 from registration.services.registrations import (
     ACTIVE,
@@ -39,7 +39,9 @@ from registration.services.registrations import (
 )
 
 #: A signed cookie (not the session: no database write per registration) that lets the
-#: "thank you" page say what happened. Only the visitor's own browser holds it, briefly.
+#: "thank you" page show for the event just registered for. A signed cookie's value is
+#: readable, so it holds the event's id and nothing else: not the address, not the outcome
+#: (the page is the same for every outcome; the e-mail says what happened).
 DONE_COOKIE = "registration_done"
 DONE_SALT = "registration.done"
 DONE_MAX_AGE = 3600
@@ -70,25 +72,16 @@ def _register_state(event: EventPage) -> str:
     return "open"
 
 
-def _done_read(request: HttpRequest) -> dict | None:
+def _done_read(request: HttpRequest) -> int | None:
+    """The event the visitor has just submitted the form for, if any."""
     raw = request.get_signed_cookie(DONE_COOKIE, None, salt=DONE_SALT, max_age=DONE_MAX_AGE)
-    try:
-        done = json.loads(raw) if raw else None
-    except ValueError:
-        return None
-    return done if isinstance(done, dict) else None
+    return int(raw) if raw and raw.isdigit() else None
 
 
-def _done_write(response: HttpResponse, event: EventPage, result, *, path: str) -> None:
-    done = {
-        "event": event.pk,
-        "status": result.registration.status,
-        "created": result.created,
-        "email": result.registration.email,
-    }
+def _done_write(response: HttpResponse, event: EventPage, *, path: str) -> None:
     response.set_signed_cookie(
         DONE_COOKIE,
-        json.dumps(done),
+        str(event.pk),
         salt=DONE_SALT,
         max_age=DONE_MAX_AGE,
         path=path,
@@ -104,27 +97,35 @@ def register(request: HttpRequest, event: EventPage) -> HttpResponse:
     """The registration form of ``event`` (served at ``<event page>/register/``)."""
     source = event.source
     context = {"event": event, "source": source, "state": _register_state(source)}
-    done = _done_read(request)
-    if request.method == "GET" and request.GET.get("done") and done and done["event"] == source.pk:
-        context["done"] = done
+    if request.method == "GET" and request.GET.get("done") and _done_read(request) == source.pk:
         return render(request, "registration/register_done.html", context)
     form = RegistrationForm(request.POST or None, event=source)
-    if request.method == "POST" and context["state"] == "open" and form.is_valid():
-        try:
-            result = registration_create(
-                event=event, data=form.cleaned_data, language=_interface_language(request)
-            )
-        except RegistrationError as exc:
-            field = "invitation_code" if exc.code == "invitation_required" else None
-            form.add_error(field, exc.message)
-        else:
-            # Without the request Wagtail uses its cached site root paths, not a site query.
-            form_url = event.get_url() + "register/"
-            response = HttpResponseRedirect(f"{form_url}?done=1")
-            _done_write(response, source, result, path=urlsplit(form_url).path)
-            return response
+    status = 200
+    if request.method == "POST" and context["state"] == "open":
+        if rate_limited(request, scope="register", email=request.POST.get("email", "")):
+            # Checked before the form: a flood costs a cache lookup, not a validation.
+            form.is_valid()
+            form.add_error(None, RATE_LIMIT_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            try:
+                registration_create(
+                    event=event, data=form.cleaned_data, language=_interface_language(request)
+                )
+            except RegistrationError as exc:
+                field = {"invitation_required": "invitation_code", "role_not_public": "role"}
+                form.add_error(field.get(exc.code), exc.message)
+            else:
+                # One answer for every outcome (new, waiting list, already registered): the
+                # e-mail to the address says which. Without the request Wagtail uses its
+                # cached site root paths, not a site query.
+                form_url = event.get_url() + "register/"
+                response = HttpResponseRedirect(f"{form_url}?done=1")
+                _done_write(response, source, path=urlsplit(form_url).path)
+                return response
     context.update({"form": form, "resend_form": ResendLinkForm()})
-    status = 200 if not form.errors else 400
+    if status == 200 and form.errors:
+        status = 400
     return render(request, "registration/register.html", context, status=status)
 
 
@@ -235,10 +236,18 @@ def resend_link(request: HttpRequest, event_id: int) -> HttpResponse:
     source = get_object_or_404(EventPage, pk=event_id)
     event = event_in_language(source, get_language())
     form = ResendLinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and rate_limited(
+        request, scope="resend_link", email=request.POST.get("email", "")
+    ):
+        form.is_valid()
+        form.add_error(None, RATE_LIMIT_MESSAGE)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         registration_resend_link(event=source, email=form.cleaned_data["email"])
         return render(request, "registration/resend_link.html", {"event": event, "sent": True})
-    status = 400 if form.errors else 200
+    if status == 200 and form.errors:
+        status = 400
     return render(
         request, "registration/resend_link.html", {"event": event, "form": form}, status=status
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models import QuestionKind, Survey, SurveyResponse
 from registration.models.surveys import LIKERT_MAX, LIKERT_MIN
+from registration.ratelimits import RATE_LIMIT_MESSAGE, rate_limited
 from registration.services.surveys import SurveyError, survey_may_answer, survey_submit
 
 REQUIRED = gettext_lazy("This question needs an answer.")
@@ -103,7 +104,13 @@ def survey(request: HttpRequest, key: str) -> HttpResponse:
     if not survey_obj.accepting or not survey_may_answer(registration=registration):
         return _private(render(request, "registration/survey/closed.html", context))
     form = SurveyForm(request.POST or None, survey=survey_obj, language=language)
-    if request.method == "POST" and form.is_valid():
+    limited = request.method == "POST" and rate_limited(
+        request, scope="survey", email=registration.email
+    )
+    if limited:
+        form.is_valid()
+        form.add_error(None, RATE_LIMIT_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         try:
             survey_submit(
                 registration=registration,
@@ -122,7 +129,7 @@ def survey(request: HttpRequest, key: str) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: your answers have been recorded."))
             return HttpResponseRedirect(request.path)
-    status = 400 if form.errors else 200
+    status = 429 if limited else 400 if form.errors else 200
     return _private(
         render(request, "registration/survey/form.html", {**context, "form": form}, status=status)
     )
