@@ -255,6 +255,15 @@ class EventPage(RoutablePageMixin, Page):
     waiting_list = models.BooleanField(_("waiting list when full"), default=True)
     invitation_only = models.BooleanField(_("by invitation only"), default=False)
     invitation_code = models.CharField(_("invitation code"), max_length=64, blank=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data for (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Participants' personal data is anonymised this many months after the event "
+            "ends. Leave empty for the site's default."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -305,6 +314,7 @@ class EventPage(RoutablePageMixin, Page):
             ],
             heading=_("Registration"),
         ),
+        FieldPanel("retention_months"),
     ]
 
     base_form_class = EventPageForm
@@ -609,3 +619,38 @@ class SessionSpeaker(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("speaker in a session")
         verbose_name_plural = _("speakers in a session")
+
+
+class PrivacyPage(Page):
+    """The privacy notice that participants accept, translated through Wagtail's locales.
+
+    ``version`` is what a participant accepts: raise it when a change must be accepted again
+    (a typo fix keeps it). The version that counts is the one on the live default-locale
+    copy; translations show the same text in other languages.
+    """
+
+    version = models.CharField(
+        _("version"),
+        max_length=32,
+        help_text=_(
+            "Change it (e.g. 2026-02) when participants must accept the notice again; "
+            "keep it for corrections."
+        ),
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = RichTextField(_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("version"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")

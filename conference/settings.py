@@ -258,6 +258,10 @@ LOGGING = {
 
 # --- Project settings ----------------------------------------------------------------------
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-01")
+# Participants' personal data is anonymised this many months after their event ends (an
+# event page may set its own period). The privacy page's version, when published, overrides
+# PRIVACY_NOTICE_VERSION (which stays the fallback for a site without that page).
+RETENTION_MONTHS_AFTER_EVENT = int(os.environ.get("RETENTION_MONTHS_AFTER_EVENT", "12"))
 # Registrations whose e-mail address is not confirmed within this many hours expire.
 REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
 # Rate limits (django-ratelimit, counted in the default cache) on the public forms: per client

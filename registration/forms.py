@@ -23,6 +23,7 @@ from registration.models.registrations import (
     Sex,
     Title,
 )
+from registration.selectors.lifecycle import privacy_notice_current
 from registration.validators import validate_person_name, validate_printable
 
 TEXT_FIELDS = (
@@ -215,7 +216,7 @@ class RegistrationForm(ParticipantFieldsMixin, forms.ModelForm):
         self.fields["consent"].help_text = _(
             "We use your details only to organise this event and report on it. "
             "Read the privacy notice (version %(version)s)."
-        ) % {"version": settings.PRIVACY_NOTICE_VERSION}
+        ) % {"version": privacy_notice_current().version}
         if event.invitation_only:
             self.fields["invitation_code"].required = True
             self.fields["invitation_code"].error_messages["required"] = REQUIRED_MESSAGES[

@@ -30,6 +30,11 @@ SCHEDULES = [
         "registration.tasks.expire_unconfirmed",
         60,
     ),
+    ScheduleSpec(
+        "registration: anonymise after the retention period",
+        "registration.tasks_lifecycle.anonymise_due",
+        24 * 60,
+    ),
 ]
 
 

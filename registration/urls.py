@@ -9,6 +9,7 @@ from django.urls import path
 
 from registration.views import calendar as calendar_views
 from registration.views import checkin, public
+from registration.views import lifecycle as lifecycle_views
 from registration.views import survey as survey_views
 
 app_name = "registration"
@@ -16,6 +17,10 @@ app_name = "registration"
 urlpatterns = [
     path("manage/<str:key>/", public.manage, name="manage"),
     path("manage/<str:key>/cancel/", public.cancel, name="cancel"),
+    path("manage/<str:key>/my-data.json", lifecycle_views.data_json, name="data_json"),
+    path("manage/<str:key>/my-data/", lifecycle_views.data_html, name="data_html"),
+    path("manage/<str:key>/delete/", lifecycle_views.deletion, name="deletion_request"),
+    path("manage/<str:key>/privacy/", lifecycle_views.accept_privacy, name="privacy_accept"),
     path("manage/<str:key>/badge.pdf", checkin.badge_pdf, name="badge_pdf"),
     path("events/<int:event_id>/register/", public.register_submit, name="register"),
     path("events/<int:event_id>/lost-link/", public.resend_link, name="resend_link"),

@@ -70,3 +70,32 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     language = "en"
     consent_version = "2026-01"
     consent_at = factory.LazyFunction(timezone.now)
+
+
+def privacy_page_create(*, version: str = "2026-01", translations: tuple[str, ...] = ()):
+    """Publish the privacy notice (English, and copies in ``translations``) under the home
+    page, or publish a new ``version`` of the existing one (copies follow)."""
+    from cms import demo
+    from cms.models import PrivacyPage
+
+    home = demo.load_home()
+    page = PrivacyPage.objects.filter(locale=Locale.get_default()).first()
+    if page is None:
+        page = PrivacyPage(
+            title="Privacy notice",
+            slug="privacy",
+            version=version,
+            body="<p>We keep your details to organise the event.</p>",
+            locale=Locale.get_default(),
+        )
+        home.add_child(instance=page)
+    page.version = version
+    page.save_revision().publish()
+    for code in translations:
+        locale = Locale.objects.get(language_code=code)
+        copy = PrivacyPage.objects.filter(translation_key=page.translation_key, locale=locale)
+        copy = copy.first() or page.copy_for_translation(locale, copy_parents=True)
+        copy.version = version
+        copy.title = {"ru": "Уведомление о конфиденциальности"}.get(code, f"Privacy ({code})")
+        copy.save_revision().publish()
+    return PrivacyPage.objects.get(pk=page.pk)

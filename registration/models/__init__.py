@@ -1,6 +1,7 @@
 """Registration models, one module per area; every public name is importable from here."""
 
 from registration.models.checkin import BadgeBatch, BadgeBatchStatus, BadgeLayout, CheckIn
+from registration.models.lifecycle import AcceptedThrough, PrivacyAcceptance
 from registration.models.messages import (
     CalendarInvite,
     EventCalendar,
@@ -40,6 +41,8 @@ __all__ = [
     "MessageStatus",
     "OrganiserMessage",
     "OutboxWakeUp",
+    "AcceptedThrough",
+    "PrivacyAcceptance",
     "Registration",
     "RegistrationStatus",
     "StaffRole",

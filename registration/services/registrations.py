@@ -31,6 +31,7 @@ from registration.models.registrations import (
     StatusChange,
     normalise_email,
 )
+from registration.selectors.lifecycle import privacy_notice_current
 from registration.selectors.registrations import event_in_language
 from registration.services.messages import message_queue
 
@@ -298,7 +299,7 @@ def registration_create(
         registration = Registration(
             event=source,
             status=S.AWAITING_EMAIL if has_place else S.WAITLISTED,
-            consent_version=settings.PRIVACY_NOTICE_VERSION,
+            consent_version=privacy_notice_current().version,
             consent_at=now,
             invitation_code=(data.get("invitation_code") or "")[:64]
             if source.invitation_only

@@ -254,9 +254,13 @@ def resend_link(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The short privacy notice that the consent on the form refers to."""
-    from django.conf import settings
+    """The privacy notice the consent on the form refers to: the CMS's ``PrivacyPage`` in the
+    visitor's language (a redirect); a site without that page shows the built-in short notice."""
+    from registration.selectors.lifecycle import privacy_notice_current, privacy_page_in_language
 
+    page = privacy_page_in_language(_interface_language(request))
+    if page is not None:
+        return HttpResponseRedirect(page.get_url(request=request))
     return render(
-        request, "registration/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION}
+        request, "registration/privacy.html", {"version": privacy_notice_current().version}
     )

@@ -1,0 +1,101 @@
+"""Deletion requests in the Wagtail admin: open requests of the user's events, carried out
+(anonymised) after a confirmation. ``registration/wagtail_hooks.py`` imports this module.
+
+The list is scoped like the participant lists (``deletion_requests_open`` uses
+``registrations_visible_to``); the carry-out view checks the same scope for the one row.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from registration.permissions import user_sees_participants
+from registration.selectors.lifecycle import deletion_requests_open
+from registration.services.lifecycle import deletion_carry_out
+
+
+def requests_index(request: HttpRequest) -> HttpResponse:
+    """Open deletion requests, oldest first."""
+    if not user_sees_participants(request.user):
+        raise PermissionDenied
+    context = {
+        "rows": deletion_requests_open(user=request.user),
+        "page_title": _("Deletion requests"),
+        "header_icon": "bin",
+    }
+    return TemplateResponse(request, "registration/lifecycle/admin_requests.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def request_carry_out(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """Confirm, then anonymise the registration now."""
+    if not user_sees_participants(request.user):
+        raise PermissionDenied
+    registration = deletion_requests_open(user=request.user).filter(pk=registration_id).first()
+    if registration is None:
+        raise Http404
+    if request.method == "POST":
+        deletion_carry_out(registration=registration, by=request.user)
+        messages.success(request, _("The registration is anonymised."))
+        return HttpResponseRedirect(reverse("registration_deletion_requests"))
+    context = {
+        "registration": registration,
+        "page_title": _("Carry out a deletion request"),
+        "header_icon": "bin",
+    }
+    return TemplateResponse(request, "registration/lifecycle/admin_carry_out.html", context)
+
+
+@hooks.register("register_admin_urls")
+def register_deletion_request_urls():
+    return [
+        path(
+            "registration/deletion-requests/",
+            requests_index,
+            name="registration_deletion_requests",
+        ),
+        path(
+            "registration/deletion-requests/<int:registration_id>/",
+            request_carry_out,
+            name="registration_deletion_carry_out",
+        ),
+    ]
+
+
+class DeletionRequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_sees_participants(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_deletion_requests_menu_item():
+    return DeletionRequestsMenuItem(
+        gettext_lazy("Deletion requests"),
+        reverse("registration_deletion_requests"),
+        name="deletion-requests",
+        icon_name="bin",
+        order=225,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_lifecycle_log_actions(actions):
+    actions.register_action(
+        "registration.deletion_requested",
+        gettext_lazy("Deletion requested"),
+        gettext_lazy("The participant asked for their data to be deleted"),
+    )
+    actions.register_action(
+        "registration.anonymised",
+        gettext_lazy("Anonymised"),
+        gettext_lazy("Personal data removed (anonymised)"),
+    )
