@@ -8,7 +8,7 @@ model, and document files are checked on storage (no query).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
@@ -57,6 +57,10 @@ def _localized(objects: list[Any], *, model: type, locale_id: int, related: tupl
 # --- papers -----------------------------------------------------------------------------
 
 
+#: Makes the link of one file of a paper: ``(paper id, language code) -> URL``.
+FileUrl = Callable[[int, str], str]
+
+
 @dataclass
 class PaperFile:
     language: str
@@ -83,7 +87,9 @@ class PaperView:
         return self.files[1:]
 
 
-def _paper_files(paper: BackgroundPaper, *, language: str) -> list[PaperFile]:
+def _paper_files(
+    paper: BackgroundPaper, *, language: str, file_url: FileUrl | None = None
+) -> list[PaperFile]:
     """The paper's documents whose file exists, the reader's language first."""
     files = []
     order = [language, *[code for code in PAPER_LANGUAGES if code != language]]
@@ -103,7 +109,7 @@ def _paper_files(paper: BackgroundPaper, *, language: str) -> list[PaperFile]:
             PaperFile(
                 language=code,
                 language_name=language_name(code),
-                url=document.url,
+                url=file_url(paper.pk, code) if file_url else document.url,
                 extension=document.file_extension.upper(),
                 size=size,
             )
@@ -111,13 +117,18 @@ def _paper_files(paper: BackgroundPaper, *, language: str) -> list[PaperFile]:
     return files
 
 
-def papers_for(event: EventPage, *, participant: bool, language: str) -> list[PaperView]:
+def papers_for(
+    event: EventPage, *, participant: bool, language: str, file_url: FileUrl | None = None
+) -> list[PaperView]:
     """The event's background papers as a reader sees them.
 
     ``participant`` is True for a confirmed participant (the self-service page): they get the
     files of participants-only papers too; the public gets those papers' titles without
-    links. A paper none of whose files exists on storage is left out. Each paper's files are
-    ordered with ``language`` first. One query; no side effects.
+    links. ``file_url(paper_id, language)`` makes each file's link (the participant's page
+    links to a view that checks their signed link); by default the document's own URL, which
+    Wagtail serves only for papers open to the public (``cms/wagtail_hooks.py``). A paper none
+    of whose files exists on storage is left out. Each paper's files are ordered with
+    ``language`` first. One query; no side effects.
     """
     papers = (
         BackgroundPaper.objects.filter(page_id=event.pk)
@@ -126,7 +137,7 @@ def papers_for(event: EventPage, *, participant: bool, language: str) -> list[Pa
     )
     result = []
     for paper in papers:
-        files = _paper_files(paper, language=language)
+        files = _paper_files(paper, language=language, file_url=file_url)
         if not files:
             continue
         restricted = paper.access == PaperAccess.PARTICIPANTS and not participant
@@ -140,6 +151,37 @@ def papers_for(event: EventPage, *, participant: bool, language: str) -> list[Pa
             )
         )
     return result
+
+
+def paper_document(*, event: EventPage, paper_id: int, language: str):
+    """(paper, document) of one file of one of ``event``'s papers (on any language copy of
+    the event), or None if there is none.
+
+    One query; no side effects. Whether the reader may have it is the caller's decision.
+    """
+    if language not in PAPER_LANGUAGES:
+        return None
+    paper = (
+        BackgroundPaper.objects.filter(page__translation_key=event.translation_key, pk=paper_id)
+        .select_related(f"document_{language}")
+        .first()
+    )
+    document = getattr(paper, f"document_{language}", None) if paper else None
+    if document is None or not document.file:
+        return None
+    return paper, document
+
+
+def document_restricted_events(document_id: int) -> set[int]:
+    """Ids of the events whose participants-only papers use this document (none: it is not
+    restricted by a paper). One query; no side effects."""
+    uses = Q(document_en_id=document_id) | Q(document_ru_id=document_id)
+    uses |= Q(document_uk_id=document_id)
+    return set(
+        BackgroundPaper.objects.filter(uses, access=PaperAccess.PARTICIPANTS).values_list(
+            "page_id", flat=True
+        )
+    )
 
 
 # --- agenda -----------------------------------------------------------------------------

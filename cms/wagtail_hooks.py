@@ -1,8 +1,11 @@
-"""Admin: the event snippets (speakers, rooms, organisers, fields of work) in one menu."""
+"""Admin: the event snippets (speakers, rooms, organisers, fields of work) in one menu; and
+who may download a document at ``/documents/<id>/<file>``."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -47,3 +50,24 @@ class EventSnippetsGroup(SnippetViewSetGroup):
 
 
 register_snippet(EventSnippetsGroup)
+
+
+#: Hook name: ``fn(request=..., event_ids=...) -> bool`` says whether the request may read
+#: the participants-only papers of those events (pages of any locale). The registration app
+#: answers it (staff with a role on the event); the CMS knows nothing of participants.
+PAPER_READER_HOOK = "cms_may_read_participant_papers"
+
+
+@hooks.register("before_serve_document")
+def keep_participant_papers_private(document, request):
+    """A document used by a participants-only paper is not served at its public URL, except
+    to those the ``PAPER_READER_HOOK`` answers for; participants download it through their
+    personal page instead. 404, so that the URL does not tell that the paper exists."""
+    from cms.selectors import document_restricted_events
+
+    event_ids = document_restricted_events(document.pk)
+    if not event_ids:
+        return None
+    if any(fn(request=request, event_ids=event_ids) for fn in hooks.get_hooks(PAPER_READER_HOOK)):
+        return None
+    raise Http404

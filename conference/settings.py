@@ -49,6 +49,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
+    "conference",
     "cms",
     "registration",
     "wagtail.contrib.forms",
@@ -216,8 +217,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files with personal data or for participants only (papers, badge PDFs, report exports):
+# outside MEDIA_ROOT, with no URL; served only by views that check a signed link or a role.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+#: Upload folders of the default storage that are public under MEDIA_URL (Wagtail's images
+#: and renditions); every other name (documents/, ...) is kept in PRIVATE_MEDIA_ROOT.
+PUBLIC_MEDIA_PREFIXES = ("images/", "original_images/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "conference.storage.MediaStorage"},
+    # With django-storages: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS":
+    # {"bucket_name": ..., "default_acl": "private", "querystring_auth": True,
+    # "querystring_expire": 300}} gives short-lived signed URLs instead of a local folder.
+    "private": {"BACKEND": "conference.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -328,6 +339,18 @@ MESSAGES_UPDATE_DELAY = int(os.environ.get("MESSAGES_UPDATE_DELAY", "120"))
 # Reminders before the event starts ("7d", "1d", "12h"), and the survey after it ends.
 MESSAGES_REMINDER_OFFSETS = env_list("MESSAGES_REMINDER_OFFSETS", "7d,1d")
 MESSAGES_SURVEY_DELAY = os.environ.get("MESSAGES_SURVEY_DELAY", "2h")
+
+# --- Long work in the worker (conference.jobs): badge batches, report exports ------------
+# A running job renews its lease whenever it reports progress; a job whose lease ran out
+# belongs to a worker that died and is queued again by the sweep (a django-q2 schedule).
+JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "120"))
+# A job is tried this many times (counting restarts after a dead worker), then failed.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+#: Job kind → the function that does its work (a dotted path: conference imports nothing).
+JOB_HANDLERS = {
+    "badge_batch": "registration.services.checkin.badge_batch_work",
+    "report_export": "registration.services.reports.report_export_work",
+}
 
 # --- Reports -------------------------------------------------------------------------------
 # Events with more registrations than this build their report files in the worker.

@@ -27,4 +27,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif _suffix:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_suffix}"}
 MEDIA_ROOT = BASE_DIR / f".test-media{_suffix}"
+PRIVATE_MEDIA_ROOT = BASE_DIR / f".test-private-media{_suffix}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

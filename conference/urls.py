@@ -16,9 +16,21 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # Only public media (Wagtail's images): documents, badges and exports are in private
+    # storage, outside MEDIA_ROOT, and reach nobody except through views that check access.
+    import re
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from django.urls import re_path
+    from django.views.static import serve
+
+    public = "|".join(re.escape(prefix) for prefix in settings.PUBLIC_MEDIA_PREFIXES)
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>(?:{public}).*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += i18n_patterns(
     path("registration/", include("registration.urls")),

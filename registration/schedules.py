@@ -22,6 +22,8 @@ class ScheduleSpec:
 
 SCHEDULES = [
     ScheduleSpec("registration: send due messages", "registration.tasks.messages_tick", 1),
+    # Badge batches and report exports whose worker died (lease run out) are queued again.
+    ScheduleSpec("jobs: restart jobs of dead workers", "conference.jobs.job_sweep_task", 1),
     ScheduleSpec(
         "registration: reminders and survey invitations", "registration.tasks.queue_reminders", 10
     ),

@@ -1,25 +1,16 @@
-"""Badge batch task: an adapter that fetches by primary key and calls the service."""
+"""Badge batch task: an adapter kept for tasks queued before batches became jobs.
+
+New batches are run by ``conference.jobs.job_run_task``; a task of this name still in the
+queue after an upgrade runs its batch's job the same way (idempotent).
+"""
 
 from __future__ import annotations
 
-import logging
-
-logger = logging.getLogger(__name__)
-
 
 def badge_batch_build(batch_id: int) -> str:
-    """Make a batch's PDF (idempotent: a finished batch is returned untouched).
+    """Run the job of one badge batch (a finished or held job is left alone)."""
+    from conference.jobs import job_run
+    from registration.models import BadgeBatch
 
-    A failure that is not transient (bad data, a full disk) marks the batch failed with the
-    reason, so the admin stops waiting; a retry by django-q2 starts it again from zero.
-    """
-    from registration.services.checkin import badge_batch_build as build
-    from registration.services.checkin import badge_batch_fail
-
-    try:
-        batch = build(batch_id=batch_id)
-    except Exception as exc:  # noqa: BLE001 — any failure must reach the admin as a sentence
-        logger.exception("badge batch %s failed", batch_id)
-        badge_batch_fail(batch_id=batch_id, error=f"{type(exc).__name__}: {exc}")
-        return "failed"
-    return batch.status if batch else "gone"
+    job_id = BadgeBatch.objects.filter(pk=batch_id).values_list("job_id", flat=True).first()
+    return job_run(job_id=job_id) if job_id else "gone"

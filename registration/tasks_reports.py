@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def report_export_task(export_id: int) -> bool:
-    """Make one report export (a retried or repeated task finds it done and does nothing)."""
+    """Run one report export's job (kept for tasks queued before exports became jobs; new
+    exports run through ``conference.jobs.job_run_task``). A repeated task does nothing."""
     from registration.services.reports import report_export_run
 
     return report_export_run(export_id=export_id)

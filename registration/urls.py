@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import path
 
 from registration.views import calendar as calendar_views
-from registration.views import checkin, public
+from registration.views import checkin, files, public
 from registration.views import lifecycle as lifecycle_views
 from registration.views import survey as survey_views
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("manage/<str:key>/delete/", lifecycle_views.deletion, name="deletion_request"),
     path("manage/<str:key>/privacy/", lifecycle_views.accept_privacy, name="privacy_accept"),
     path("manage/<str:key>/badge.pdf", checkin.badge_pdf, name="badge_pdf"),
+    path(
+        "manage/<str:key>/papers/<int:paper_id>/<str:language>/",
+        files.paper_download,
+        name="paper",
+    ),
     path("events/<int:event_id>/register/", public.register_submit, name="register"),
     path("events/<int:event_id>/lost-link/", public.resend_link, name="resend_link"),
     path("privacy/", public.privacy, name="privacy"),

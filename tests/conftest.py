@@ -30,8 +30,9 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Each test writes uploads into its own folder."""
+    """Each test writes uploads (public and private) into its own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture(autouse=True)

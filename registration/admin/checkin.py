@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -141,7 +141,7 @@ def badge_batches(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def _batch_for(request: HttpRequest, batch_id: int) -> BadgeBatch:
-    batch = get_object_or_404(BadgeBatch.objects.select_related("event"), pk=batch_id)
+    batch = get_object_or_404(BadgeBatch.objects.select_related("event", "job"), pk=batch_id)
     event_for(request, batch.event_id, MANAGE_ROLES)
     return batch
 
@@ -153,21 +153,27 @@ def badge_batch_progress(request: HttpRequest, batch_id: int) -> JsonResponse:
 
 
 @require_GET
-def badge_batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
+@never_cache
+def badge_batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The batch's PDF from private storage, for the event's organisers and managers only;
+    every download is written to the audit log (the file holds every participant's name)."""
+    from conference.storage import private_file_response
+    from registration.permissions import access_log
+
     batch = _batch_for(request, batch_id)
     if batch.status != BadgeBatchStatus.DONE or not batch.file:
         raise Http404
-    try:
-        handle = batch.file.open("rb")
-    except OSError as exc:  # the file was removed from storage: nothing to send
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type="application/pdf",
-        as_attachment=True,
+    response = private_file_response(
+        batch.file,
         filename=f"badges-{batch.event.slug}-{batch.pk}.pdf",
+        content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
+    access_log(
+        user=request.user,
+        event=batch.event,
+        action="registration.badges_downloaded",
+        data={"batch": batch.pk, "badges": batch.total},
+    )
     return response
 
 
@@ -201,6 +207,15 @@ def register_checkin_urls():
     if settings.BENCH_ENDPOINTS:  # bench/bench_checkin.py only; never set in production
         urls.append(path("checkin/<int:event_id>/bench-bare/", views.bench_bare))
     return urls
+
+
+@hooks.register("register_log_actions")
+def register_badge_log_actions(actions):
+    actions.register_action(
+        "registration.badges_downloaded",
+        gettext_lazy("Badges downloaded"),
+        gettext_lazy("Downloaded a PDF of badges"),
+    )
 
 
 class CheckInMenuItem(MenuItem):

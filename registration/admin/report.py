@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -149,7 +149,7 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             )
             return redirect(_detail_url(event, anchor="survey"))
     report = report_build(event=event)
-    recent = ReportExport.objects.filter(event=event).order_by("-created")[:5]
+    recent = ReportExport.objects.filter(event=event).select_related("job").order_by("-created")[:5]
     context = {
         "event": event,
         "report": report,
@@ -192,7 +192,15 @@ def report_export(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect(_detail_url(event, anchor="export"))
     fmt, language = form.cleaned_data["format"], form.cleaned_data["language"]
     if Registration.objects.filter(event=event).count() <= services.inline_export_max():
+        from registration.permissions import access_log
+
         name, data = services.report_export_file(event=event, fmt=fmt, language=language)
+        access_log(
+            user=request.user,
+            event=event,
+            action="registration.report_downloaded",
+            data={"format": fmt, "language": language},
+        )
         return _file_response(data, name, fmt)
     export = services.report_export_request(
         event=event, fmt=fmt, language=language, user=request.user
@@ -215,7 +223,7 @@ def _file_response(data: bytes, name: str, fmt: str) -> HttpResponse:
 
 
 def _export_for(request: HttpRequest, export_id: int) -> ReportExport:
-    export = get_object_or_404(ReportExport.objects.select_related("event"), pk=export_id)
+    export = get_object_or_404(ReportExport.objects.select_related("event", "job"), pk=export_id)
     report_event(request, export.event_id)
     return export
 
@@ -258,18 +266,35 @@ def report_export_json(request: HttpRequest, export_id: int) -> JsonResponse:
 @never_cache
 @require_GET
 def report_export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    """The export's file from private storage, for the event's reporters and organisers;
+    every download is written to the audit log."""
+    from conference.storage import private_file_response
+    from registration.permissions import access_log
+
     export = _export_for(request, export_id)
     if export.status != ExportStatus.DONE or not export.file:
         raise Http404
-    name = export.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=name,
+    response = private_file_response(
+        export.file,
+        filename=export.job.filename or f"report.{export.format}",
         content_type=CONTENT_TYPES[export.format],
     )
-    response["Cache-Control"] = "private, no-store"
+    access_log(
+        user=request.user,
+        event=export.event,
+        action="registration.report_downloaded",
+        data={"export": export.pk, "format": export.format, "language": export.language},
+    )
     return response
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions):
+    actions.register_action(
+        "registration.report_downloaded",
+        gettext_lazy("Report downloaded"),
+        gettext_lazy("Downloaded an export of the report"),
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+from conference.models import Job, JobStatus
 
 
 class CheckIn(models.Model):
@@ -46,18 +50,16 @@ class BadgeLayout(models.TextChoices):
     A4 = "a4", _("A4, four badges per sheet")
 
 
-class BadgeBatchStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Making badges")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+#: A badge batch's status is its job's (kept under this name for the admin and the tests).
+BadgeBatchStatus = JobStatus
 
 
 class BadgeBatch(models.Model):
-    """One PDF of many badges, made by the worker; the admin shows its progress.
+    """One PDF of many badges, asked for by staff and made by a ``conference.Job``.
 
-    The file holds personal data: it is served only through a view that checks the staff
-    member's role on the event, never from a public media URL.
+    The job holds the status, the progress (badges made of ``total``), the lease and the file.
+    The file holds personal data: it lives in private storage and is served only through a
+    view that checks the staff member's role on the event, never from a media URL.
     """
 
     event = models.ForeignKey(
@@ -79,17 +81,12 @@ class BadgeBatch(models.Model):
         _("layout"), max_length=4, choices=BadgeLayout.choices, default=BadgeLayout.A4
     )
     filters = models.JSONField(_("filters"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=BadgeBatchStatus.choices,
-        default=BadgeBatchStatus.PENDING,
+    job = models.OneToOneField(
+        "conference.Job",
+        verbose_name=_("job"),
+        on_delete=models.CASCADE,
+        related_name="badge_batch",
     )
-    total = models.PositiveIntegerField(_("badges"), default=0)
-    done = models.PositiveIntegerField(_("badges made"), default=0)
-    file = models.FileField(_("file"), upload_to="badges/", blank=True)
-    error = models.TextField(_("error"), blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("badge batch")
@@ -97,10 +94,35 @@ class BadgeBatch(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.event_id} · {self.layout} · {self.status}"
+        return f"{self.event_id} · {self.layout} · {self.job_id}"
+
+    # Cheap views of the job, for templates and JSON.
+    @property
+    def status(self) -> str:
+        return self.job.status
+
+    def get_status_display(self) -> str:
+        return self.job.get_status_display()
+
+    @property
+    def done(self) -> int:
+        return self.job.progress
+
+    @property
+    def total(self) -> int:
+        return self.job.total
+
+    @property
+    def file(self):
+        return self.job.file
 
     @property
     def percent(self) -> int:
-        if self.status == BadgeBatchStatus.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        return self.job.percent
+
+
+@receiver(post_delete, sender=BadgeBatch)
+def _badge_batch_deleted(sender, instance: BadgeBatch, **kwargs) -> None:
+    # The job (and with it the PDF of every name) goes with the batch, also when an event's
+    # deletion cascades here.
+    Job.objects.filter(pk=instance.job_id).delete()

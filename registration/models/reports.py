@@ -6,7 +6,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+from conference.models import Job, JobStatus
 
 
 class Recommendation(models.Model):
@@ -53,21 +57,21 @@ class ExportFormat(models.TextChoices):
     PDF = "pdf", _("PDF")
 
 
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for the worker")
-    RUNNING = "running", _("Being prepared")
-    DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
-def export_path(instance: ReportExport, filename: str) -> str:
-    # A random folder: the file is served only through a permission-checked view, and its
-    # name must not be guessable if media is ever exposed.
+def export_path(instance, filename: str) -> str:
+    # Only migration 0004 refers to this (exports were files of their own before jobs).
     return f"reports/{secrets.token_urlsafe(16)}/{filename}"
 
 
+#: An export's status is its job's (kept under this name for the admin and the tests).
+ExportStatus = JobStatus
+
+
 class ReportExport(models.Model):
-    """One requested export of an event's report, made in the worker with progress."""
+    """One requested export of an event's report, made by a ``conference.Job``.
+
+    The job holds the status, the progress in percent (``total`` is 100), the lease and the
+    file, which lives in private storage and is served only through a role-checked view.
+    """
 
     event = models.ForeignKey(
         "cms.EventPage",
@@ -77,12 +81,6 @@ class ReportExport(models.Model):
     )
     format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to=export_path, blank=True)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -92,7 +90,12 @@ class ReportExport(models.Model):
         related_name="+",
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    job = models.OneToOneField(
+        "conference.Job",
+        verbose_name=_("job"),
+        on_delete=models.CASCADE,
+        related_name="report_export",
+    )
 
     class Meta:
         verbose_name = _("report export")
@@ -100,4 +103,30 @@ class ReportExport(models.Model):
         ordering = ["-created", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.event_id} {self.format} {self.language} ({self.status})"
+        return f"{self.event_id} {self.format} {self.language} ({self.job_id})"
+
+    # Cheap views of the job, for templates and JSON.
+    @property
+    def status(self) -> str:
+        return self.job.status
+
+    def get_status_display(self) -> str:
+        return self.job.get_status_display()
+
+    @property
+    def progress(self) -> int:
+        return self.job.percent
+
+    @property
+    def file(self):
+        return self.job.file
+
+    @property
+    def error(self) -> str:
+        return self.job.error
+
+
+@receiver(post_delete, sender=ReportExport)
+def _report_export_deleted(sender, instance: ReportExport, **kwargs) -> None:
+    # The job and its file go with the export, also when an event's deletion cascades here.
+    Job.objects.filter(pk=instance.job_id).delete()

@@ -152,4 +152,4 @@ def badge_registrations(*, event: EventPage, filters: dict | None = None) -> Que
 
 
 def badge_batches(*, event: EventPage, limit: int = 10) -> QuerySet[BadgeBatch]:
-    return BadgeBatch.objects.filter(event=event).select_related("created_by")[:limit]
+    return BadgeBatch.objects.filter(event=event).select_related("created_by", "job")[:limit]

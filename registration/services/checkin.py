@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,15 +24,16 @@ from django.utils.translation import gettext as _
 
 from cms.fields import language_name
 from cms.models import EventPage
-from conference.tasks import enqueue_after_commit
 from registration.models import (
     BadgeBatch,
-    BadgeBatchStatus,
     BadgeLayout,
     CheckIn,
     Registration,
     RegistrationStatus,
 )
+
+if TYPE_CHECKING:
+    from conference.jobs import JobResult
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -355,23 +356,27 @@ def badge_batch_create(
     """Ask the worker for one PDF with the badges of the event's confirmed participants.
 
     ``filters``: optional ``role`` (list of role codes) and ``country`` (list of codes).
-    Side effects: a ``BadgeBatch`` row; the build task is queued after commit.
+    Side effects: a ``conference.Job`` (kind ``badge_batch``) and its ``BadgeBatch`` row; the
+    job's task is queued after commit.
     """
+    from conference.jobs import job_create
     from registration.selectors.checkin import badge_registrations
 
     event = event.source
     filters = _clean_filters(filters or {})
     if layout not in BadgeLayout.values:
         layout = BadgeLayout.A4
+    by = by if getattr(by, "pk", None) else None
     with transaction.atomic():
-        batch = BadgeBatch.objects.create(
-            event=event,
-            created_by=by if getattr(by, "pk", None) else None,
-            layout=layout,
-            filters=filters,
+        job = job_create(
+            kind="badge_batch",
+            params={"event": event.pk},
+            owner=by,
             total=badge_registrations(event=event, filters=filters).count(),
         )
-        enqueue_after_commit("registration.tasks_badges.badge_batch_build", batch.pk)
+        batch = BadgeBatch.objects.create(
+            event=event, created_by=by, layout=layout, filters=filters, job=job
+        )
     return batch
 
 
@@ -387,63 +392,45 @@ def _clean_filters(filters: dict) -> dict:
     return clean
 
 
-def badge_batch_build(*, batch_id: int) -> BadgeBatch | None:
-    """Make the batch's PDF, recording progress as it goes; a finished batch is left alone.
+def badge_batch_work(*, job, context) -> JobResult:
+    """The job handler of a badge batch: the PDF of its badges, progress as it goes.
 
-    Side effects: ``BadgeBatch.status/done/total/file/finished_at`` updated; the PDF saved
-    to the default storage under ``badges/``. Returns None if the batch is gone.
+    Called by ``conference.jobs.job_run`` (which claims the job, keeps the file in private
+    storage and marks it done). Side effects: the job's progress and lease, through
+    ``context.progress``. Raises ``BadgeBatch.DoesNotExist`` if the batch is gone.
     """
     import tempfile
 
-    from django.core.files import File
-
+    from conference.jobs import JobResult
     from registration.badges import badge_data, badges_pdf, event_titles
     from registration.selectors.checkin import badge_registrations
 
-    with transaction.atomic():
-        batch = (
-            BadgeBatch.objects.select_for_update(of=("self",))
-            .select_related("event")
-            .filter(pk=batch_id)
-            .first()
-        )
-        if batch is None or batch.status == BadgeBatchStatus.DONE:
-            return batch
-        registrations = badge_registrations(event=batch.event, filters=batch.filters)
-        total = registrations.count()
-        BadgeBatch.objects.filter(pk=batch.pk).update(
-            status=BadgeBatchStatus.RUNNING, total=total, done=0, error=""
-        )
-
-    def progress(count: int) -> None:
-        BadgeBatch.objects.filter(pk=batch.pk).update(done=count)
-
+    batch = BadgeBatch.objects.select_related("event").get(job=job)
     event = batch.event
+    registrations = badge_registrations(event=event, filters=batch.filters)
+    total = registrations.count()
+    context.progress(0, total)
     titles = event_titles(event)
     badges = (
         badge_data(r, event=event, titles=titles) for r in registrations.iterator(chunk_size=500)
     )
-    with tempfile.TemporaryFile() as out:
-        count = badges_pdf(
-            badges, out, layout=batch.layout, title=event.title, on_progress=progress
-        )
-        out.seek(0)
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        name = f"badges-{event.slug}-{batch.pk}-{stamp}.pdf"
-        batch.file.save(name, File(out), save=False)
-    BadgeBatch.objects.filter(pk=batch.pk).update(
-        status=BadgeBatchStatus.DONE,
-        file=batch.file.name,
-        done=count,
-        total=count,
-        finished_at=timezone.now(),
-    )
-    batch.refresh_from_db()
-    return batch
+    # Not a context manager: the job runner saves the file to storage, then closes it.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    badges_pdf(badges, out, layout=batch.layout, title=event.title, on_progress=context.progress)
+    return JobResult(filename=f"badges-{event.slug}-{batch.pk}.pdf", content=out)
 
 
-def badge_batch_fail(*, batch_id: int, error: str) -> None:
-    """Mark a batch failed with a short reason for the admin. Side effects: one update."""
-    BadgeBatch.objects.filter(pk=batch_id).exclude(status=BadgeBatchStatus.DONE).update(
-        status=BadgeBatchStatus.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+def badge_batch_build(*, batch_id: int) -> BadgeBatch | None:
+    """Make the batch's PDF now, in this process (tests, the benchmark, a stuck batch).
+
+    The same path as the worker's (``conference.jobs.job_run``): a finished batch, or one a
+    live worker holds, is left alone. Returns the batch, or None if it is gone.
+    Side effects: those of ``job_run``.
+    """
+    from conference.jobs import job_run
+
+    batch = BadgeBatch.objects.filter(pk=batch_id).select_related("job").first()
+    if batch is None:
+        return None
+    job_run(job_id=batch.job_id)
+    return BadgeBatch.objects.select_related("job", "event").get(pk=batch_id)

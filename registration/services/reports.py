@@ -6,14 +6,12 @@ of another event), ``bad_format``.
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conference.tasks import enqueue_after_commit
-from registration.models import ExportFormat, ExportStatus, Recommendation, ReportExport
+from registration.models import ExportFormat, Recommendation, ReportExport
 
 
 def inline_export_max() -> int:
@@ -118,44 +116,56 @@ def report_export_file(*, event, fmt: str, language: str, progress=None) -> tupl
 
 
 def report_export_request(*, event, fmt: str, language: str, user=None) -> ReportExport:
-    """Ask the worker for an export. Side effects: a ``ReportExport`` row; a task after commit."""
+    """Ask the worker for an export.
+
+    Side effects: a ``conference.Job`` (kind ``report_export``, progress in percent) and its
+    ``ReportExport`` row; the job's task is queued after commit.
+    """
+    from conference.jobs import job_create
+
     if fmt not in ExportFormat.values:
         raise ReportError(_("Unknown export format."), code="bad_format")
+    user = user if getattr(user, "pk", None) else None
     with transaction.atomic():
-        export = ReportExport.objects.create(
-            event=event.source, format=fmt, language=language, requested_by=user
+        job = job_create(
+            kind="report_export",
+            params={"event": event.source.pk, "format": fmt, "language": language},
+            owner=user,
+            total=100,
         )
-        enqueue_after_commit("registration.tasks_reports.report_export_task", export.pk)
+        export = ReportExport.objects.create(
+            event=event.source, format=fmt, language=language, requested_by=user, job=job
+        )
     return export
 
 
-def report_export_run(*, export_id: int) -> bool:
-    """Make the file of one export, recording progress on its row. Returns True if it ran.
+def report_export_work(*, job, context):
+    """The job handler of a report export: the file, progress in percent as it goes.
 
-    Side effects: the row moves PENDING → RUNNING → DONE (with the file) or FAILED (with the
-    error); a row already running or finished is left alone, so a retried task does nothing.
+    Called by ``conference.jobs.job_run`` (which keeps the file in private storage and marks
+    the job done or failed). Side effects: the job's progress and lease via ``context``.
     """
-    with transaction.atomic():
-        export = ReportExport.objects.select_for_update().filter(pk=export_id).first()
-        if export is None or export.status != ExportStatus.PENDING:
-            return False
-        export.status = ExportStatus.RUNNING
-        export.save(update_fields=["status"])
+    from conference.jobs import JobResult
 
-    def progress(percent: int) -> None:
-        ReportExport.objects.filter(pk=export_id).update(progress=min(int(percent), 99))
-
-    try:
-        name, data = report_export_file(
-            event=export.event, fmt=export.format, language=export.language, progress=progress
-        )
-    except Exception as exc:  # noqa: BLE001 — recorded on the row for the staff member
-        ReportExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, error=str(exc)[:2000], finished=timezone.now()
-        )
-        return True
-    export.file.save(name, ContentFile(data), save=False)
-    ReportExport.objects.filter(pk=export_id).update(
-        file=export.file.name, status=ExportStatus.DONE, progress=100, finished=timezone.now()
+    export = ReportExport.objects.select_related("event").get(job=job)
+    name, data = report_export_file(
+        event=export.event,
+        fmt=export.format,
+        language=export.language,
+        progress=lambda percent: context.progress(min(int(percent), 99)),
     )
-    return True
+    return JobResult(filename=name, content=data)
+
+
+def report_export_run(*, export_id: int) -> bool:
+    """Make the file of one export now, in this process. Returns True if it ran.
+
+    The same path as the worker's: a finished export, or one a live worker holds, is left
+    alone, so a retried task does nothing. Side effects: those of ``conference.jobs.job_run``.
+    """
+    from conference.jobs import job_run
+
+    job_id = ReportExport.objects.filter(pk=export_id).values_list("job_id", flat=True).first()
+    if job_id is None:
+        return False
+    return job_run(job_id=job_id) in ("done", "failed")

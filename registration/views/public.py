@@ -37,6 +37,7 @@ from registration.services.registrations import (
     registration_update,
     registration_window,
 )
+from registration.views.files import participant_papers
 
 #: A signed cookie (not the session: no database write per registration) that lets the
 #: "thank you" page show for the event just registered for. A signed cookie's value is
@@ -196,6 +197,12 @@ def manage(request: HttpRequest, key: str) -> HttpResponse:
         "needs_confirmation": registration.email_confirmed_at is None
         and registration.status in (S.AWAITING_EMAIL, S.WAITLISTED),
     }
+    context["papers"] = participant_papers(
+        registration=registration,
+        event=context["event"],
+        key=key,
+        language=(get_language() or registration.language)[:2],
+    )
     status = 400 if form is not None and form.errors else 200
     return _private(render(request, "registration/manage.html", context, status=status))
 

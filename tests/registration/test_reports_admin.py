@@ -192,7 +192,9 @@ def test_large_event_export_goes_to_the_worker(
 
 def test_export_status_of_another_event_is_refused(client, event):
     other = past_event(title="Another Event")
-    export = ReportExport.objects.create(event=event, format="pdf", language="en")
+    from registration.services.reports import report_export_request
+
+    export = report_export_request(event=event, fmt="pdf", language="en")
     client.force_login(staff("olga", other, "reporter"))
 
     assert refused(client.get(reverse("report_export_json", args=[export.pk])))

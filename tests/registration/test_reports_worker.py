@@ -22,6 +22,7 @@ def test_large_event_docx_is_made_by_the_worker(client, settings):
 
     settings.REPORT_INLINE_EXPORT_MAX = 2  # the hand-counted event has 7 registrations
     settings.MEDIA_ROOT = test_settings.MEDIA_ROOT  # where the worker process writes
+    settings.PRIVATE_MEDIA_ROOT = test_settings.PRIVATE_MEDIA_ROOT
     event, people = hand_counted_event()
     hand_counted_survey(event, people)
     user = get_user_model().objects.create_user("rita", "rita@example.org", "pw")
@@ -34,7 +35,7 @@ def test_large_event_docx_is_made_by_the_worker(client, settings):
     export = ReportExport.objects.get()
     assert response["Location"] == reverse("report_export_status", args=[export.pk])
     with running_cluster():
-        wait_until(lambda: ReportExport.objects.filter(pk=export.pk, status="done").exists())
+        wait_until(lambda: ReportExport.objects.filter(pk=export.pk, job__status="done").exists())
 
     status = client.get(reverse("report_export_json", args=[export.pk])).json()
     assert (status["status"], status["progress"]) == ("done", 100)
