@@ -101,6 +101,42 @@ def message_context(registration: Registration, context: dict[str, Any] | None) 
     return full
 
 
+def message_build(
+    *,
+    registration: Registration,
+    kind: str,
+    dedupe_key: str,
+    context: dict[str, Any] | None = None,
+    send_after: dt.datetime | None = None,
+    bulk=None,
+) -> Message:
+    """An unsaved outbox row for an e-mail without a calendar entry, rendered now in the
+    participant's language and built for the wire: for a fan-out that inserts a chunk of rows
+    at once (``bulk_create``) with the progress that goes with it. No side effects; the
+    caller saves the row and calls ``messages_kick`` in its transaction.
+    """
+    full_context = message_context(registration, context)
+    full_context.setdefault("ics_method", "")
+    subject, text, html = message_render(
+        kind=kind, language=registration.language, context=full_context
+    )
+    message = Message(
+        event=registration.event,
+        registration=registration,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        to_email=registration.email,
+        language=registration.language,
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        send_after=send_after,
+        bulk=bulk,
+    )
+    message.wire = message_wire(message)
+    return message
+
+
 def message_queue(
     *,
     registration: Registration,
@@ -510,16 +546,38 @@ def _lease_end() -> float:
     return time.monotonic() + settings.MESSAGES_SENDING_LEASE / 2
 
 
-def _send_claimed(outbox, rows: list[Message], token: str, held_until: float) -> int:
+def _release(rows: list[Message], token: str) -> None:
+    """Give back rows this worker claimed but did not finish writing because its hold ran out.
+
+    They surely did not go out (the connection was dropped before the end-of-data dot), so
+    they go straight back to PENDING, without the attempt, instead of sitting in SENDING until
+    ``messages_recover_stale`` runs again (which nothing may start: the batch had ended).
+    """
+    Message.objects.filter(
+        pk__in=[row.pk for row in rows], claim_token=token, status=MessageStatus.SENDING
+    ).update(
+        status=MessageStatus.PENDING,
+        claim_token="",
+        claimed_at=None,
+        attempts=F("attempts") - 1,
+    )
+
+
+def _send_claimed(outbox, rows: list[Message], token: str, held_until: float) -> tuple[int, bool]:
+    """Send claimed rows in order. Returns how many went out, and whether the hold ran out
+    first (the rest are released, see ``_release``)."""
     sent = 0
-    for row in rows:
+    for index, row in enumerate(rows):
         outcome = outbox.deliver(row, token, held_until=held_until)
         if outcome.sent:
             sent += 1
-        elif outcome.error != "claim lost":
+        elif outcome.error == "claim lost":
+            _release(rows[index:], token)
+            return sent, True
+        else:
             _mark_failed(row, token, outcome)
             logger.warning("message %s not sent: %s", row.pk, outcome.error)
-    return sent
+    return sent, False
 
 
 def message_send(*, message_id: int) -> bool:
@@ -535,7 +593,7 @@ def message_send(*, message_id: int) -> bool:
             return False
         outbox = _outbox()
         try:
-            return bool(_send_claimed(outbox, rows, token, held_until))
+            return bool(_send_claimed(outbox, rows, token, held_until)[0])
         finally:
             outbox.close()
 
@@ -577,10 +635,13 @@ def messages_send_due(*, fan_out: int = 0, budget: float | None = None) -> int:
         started = time.monotonic()
         sent = 0
         outbox = None
+        # Claim fewer rows at once when a chunk could not be written within the hold (slow
+        # server, busy machine): every claim then makes progress, and none is left stranded.
+        limit = CHUNK
         try:
             while True:
                 held_until = _lease_end()
-                token, rows = messages_claim()
+                token, rows = messages_claim(limit=limit)
                 if not rows:
                     break
                 if fan_out and len(rows) == CHUNK:
@@ -590,7 +651,15 @@ def messages_send_due(*, fan_out: int = 0, budget: float | None = None) -> int:
                         async_task("registration.tasks.send_due_messages", helper=True)
                     fan_out = 0
                 outbox = outbox or _outbox()
-                sent += _send_claimed(outbox, rows, token, held_until)
+                done, cut_short = _send_claimed(outbox, rows, token, held_until)
+                sent += done
+                if cut_short:
+                    if not done and limit == 1:
+                        logger.warning(
+                            "no message could be sent within half of MESSAGES_SENDING_LEASE"
+                        )
+                        break
+                    limit = max(done, 1)
                 if budget is not None and time.monotonic() - started > budget:
                     from django_q.tasks import async_task
 

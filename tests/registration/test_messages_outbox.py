@@ -225,3 +225,28 @@ def test_a_burst_of_commits_wakes_one_send_task_until_it_starts():
     _queue(registrations[2], "waitlisted", "burst-2")
     assert broker.queue_size() - before == 2
     assert {m.to[0] for m in mail.outbox} == {r.email for r in registrations[:2]}
+
+
+def test_send_due_whose_hold_runs_out_gives_rows_back_at_once():
+    """The cause of the flaky fault test on PostgreSQL: a worker whose hold on a chunk ran out
+    (half of ``MESSAGES_SENDING_LEASE``, short in that test, a busy machine) left the rest of
+    the chunk in SENDING, and with no later run to recover them they were never sent."""
+    from tests.registration.smtpd import smtp_server, smtp_settings
+
+    event = event_with_agenda()
+    people = factories.RegistrationFactory.create_batch(3, event=event)
+    with transaction.atomic():
+        for registration in people:
+            message_queue(
+                registration=registration, kind="confirmed", dedupe_key=f"t:{registration.pk}"
+            )
+    with smtp_server() as (smtp, port):
+        with override_settings(**smtp_settings(port), MESSAGES_SENDING_LEASE=0):
+            assert messages_send_due() == 0  # no message can be written within the hold
+
+        left = list(Message.objects.values_list("status", "attempts", "claim_token"))
+        assert left == [(MessageStatus.PENDING, 0, "")] * 3
+
+        with override_settings(**smtp_settings(port)):  # the next run, a lease that is long
+            assert messages_send_due() == 3
+    assert smtp.invites_by_recipient() == {p.email: 1 for p in people}

@@ -4,6 +4,7 @@ and a real SMTP server: invites go out once each, even when the worker is killed
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 
 import pytest
 from django.db import transaction
@@ -42,6 +43,12 @@ def _invite_everyone(event, count: int) -> list[str]:
                 dedupe_key=f"test:confirmed:{registration.pk}",
             )
     return [p.email for p in people]
+
+
+def _not_sent() -> dict:
+    """Status, attempts and last error → how many rows: what a failure needs to be read."""
+    rows = Message.objects.exclude(status=MessageStatus.SENT)
+    return dict(Counter(rows.values_list("status", "attempts", "last_error")))
 
 
 def test_worker_sends_queued_invites_once_each():
@@ -83,10 +90,13 @@ def test_killed_worker_restarted_sends_every_invite_exactly_once():
         cluster = start_cluster(**_cluster_env(port, MESSAGES_SENDING_LEASE="1"))
         try:
             async_task("registration.tasks.messages_tick")  # what the minute schedule runs
-            wait_until(
-                lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 500,
-                timeout=180,
-            )
+            try:
+                wait_until(
+                    lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 500,
+                    timeout=180,
+                )
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}; rows not sent: {_not_sent()}") from exc
             # A row is marked SENT once the server has accepted it; give the server a moment
             # to finish recording the last message before counting.
             with contextlib.suppress(AssertionError):
