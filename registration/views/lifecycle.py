@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -69,14 +70,29 @@ def data_html(request: HttpRequest, key: str) -> HttpResponse:
     registration = _registration(request, key)
     if isinstance(registration, HttpResponse):
         return registration
+    data = personal_data_export(registration=registration)
     context = {
         "registration": registration,
         "event": event_in_language(registration.event, get_language()),
         "key": key,
-        "data": personal_data_export(registration=registration),
+        "data": _with_datetimes(data),
+        "exported_at": parse_datetime(data["exported_at"]),
         "fields": personal_data_labelled(registration=registration),
     }
     return _private(render(request, "registration/lifecycle/data.html", context))
+
+
+def _with_datetimes(data: dict) -> dict:
+    """The export's ISO timestamps as datetimes again, so the page shows them in the reader's
+    language and format."""
+    for section in (data["consent"]["history"], data["status_history"], data["messages"]):
+        for row in section:
+            for field in ("at", "accepted_at", "created_at", "sent_at"):
+                if row.get(field):
+                    row[field] = parse_datetime(row[field])
+    for row in data["check_ins"]:
+        row["at"] = parse_datetime(row["at"]) if row.get("at") else None
+    return data
 
 
 @never_cache

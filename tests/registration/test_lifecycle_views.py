@@ -33,7 +33,7 @@ def test_manage_page_shows_your_data_section_in_russian(client):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Ваши данные" in body
+    assert "Персональные данные и конфиденциальность" in body
     assert "/my-data.json" in body
     assert "/delete/" in body
 
