@@ -339,6 +339,9 @@ MESSAGES_UPDATE_DELAY = int(os.environ.get("MESSAGES_UPDATE_DELAY", "120"))
 # Reminders before the event starts ("7d", "1d", "12h"), and the survey after it ends.
 MESSAGES_REMINDER_OFFSETS = env_list("MESSAGES_REMINDER_OFFSETS", "7d,1d")
 MESSAGES_SURVEY_DELAY = os.environ.get("MESSAGES_SURVEY_DELAY", "2h")
+# A fan-out (organiser's note, agenda update, event cancellation) that has queued nothing for
+# this many seconds is resumed by the minute sweep: its worker died or lost the task.
+MESSAGES_FANOUT_LEASE = int(os.environ.get("MESSAGES_FANOUT_LEASE", "120"))
 
 # --- Long work in the worker (conference.jobs): badge batches, report exports ------------
 # A running job renews its lease whenever it reports progress; a job whose lease ran out

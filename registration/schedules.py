@@ -22,6 +22,10 @@ class ScheduleSpec:
 
 SCHEDULES = [
     ScheduleSpec("registration: send due messages", "registration.tasks.messages_tick", 1),
+    # Fan-outs (organiser's note, agenda update, cancellation) whose worker died are finished.
+    ScheduleSpec(
+        "registration: resume interrupted fan-outs", "registration.tasks.resume_fan_outs", 1
+    ),
     # Badge batches and report exports whose worker died (lease run out) are queued again.
     ScheduleSpec("jobs: restart jobs of dead workers", "conference.jobs.job_sweep_task", 1),
     ScheduleSpec(

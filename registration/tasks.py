@@ -27,11 +27,17 @@ def send_due_messages(helper: bool = False) -> int:
 
 
 def messages_tick() -> int:
-    """The safety net, every minute: finish interrupted calendar work, send what is due."""
-    from registration.services.invites import calendar_pending_catch_up
-
-    calendar_pending_catch_up()
+    """The safety net, every minute: send what is due (and what a dead worker left)."""
     return send_due_messages()
+
+
+def resume_fan_outs() -> int:
+    """The other safety net, every minute: finish fan-outs (organiser's notes, agenda updates,
+    event cancellations) whose worker died or whose task the broker lost."""
+    from registration.services.invites import calendar_pending_catch_up
+    from registration.services.notices import organiser_messages_resume
+
+    return organiser_messages_resume() + calendar_pending_catch_up()
 
 
 def queue_calendar_updates(event_id: int) -> int:

@@ -111,6 +111,11 @@ class EventCalendar(models.Model):
     #: The sequence whose updates are all in the outbox (behind ``sequence`` while queueing).
     queued_sequence = models.PositiveIntegerField(_("queued sequence"), default=0)
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    #: When the fan-out of updates or cancellations last committed rows (set with its cause):
+    #: one quiet for longer than ``MESSAGES_FANOUT_LEASE`` is resumed by the minute sweep.
+    fan_out_progress_at = models.DateTimeField(
+        _("fan-out progress at"), null=True, blank=True, editable=False
+    )
     cancelled_at = models.DateTimeField(_("event cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -183,6 +188,15 @@ class OrganiserMessage(models.Model):
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     queued_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    #: Every recipient's row is in the outbox. Until then ``queued_at`` (set with the click on
+    #: "Send") is the durable intent that the minute sweep finishes if a worker died.
+    fanned_out_at = models.DateTimeField(
+        _("all e-mails queued at"), null=True, blank=True, editable=False
+    )
+    #: When the fan-out last committed a chunk of rows (see ``EventCalendar``).
+    fan_out_progress_at = models.DateTimeField(
+        _("fan-out progress at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("organiser's message")

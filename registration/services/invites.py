@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from registration.calendar import (
@@ -35,6 +35,8 @@ from registration.models import (
 
 logger = logging.getLogger(__name__)
 
+#: Participants per progress mark (and per read from the database) in a fan-out.
+FAN_OUT_CHUNK = 200
 UPDATE_KIND = "calendar_update"
 EVENT_CANCELLED_KIND = "event_cancelled"
 
@@ -111,8 +113,10 @@ def event_calendar_sync(*, event) -> bool:
     """Compare what matters in ``event`` (the source page, just published) with the last
     invites; if it changed, raise the event's SEQUENCE. Returns True when it changed.
 
-    Side effects: ``EventCalendar`` made or updated in one transaction; after commit, a task
-    that queues one update per confirmed participant (``calendar_updates_queue``).
+    Side effects: ``EventCalendar`` made or updated in one transaction (``sequence`` ahead of
+    ``queued_sequence`` is the durable intent that the minute sweep finishes if the worker
+    dies); after commit, a task that queues one update per confirmed participant
+    (``calendar_updates_queue``).
     """
     fingerprint = agenda_fingerprint(event, event_sessions(event))
     with transaction.atomic():
@@ -123,8 +127,8 @@ def event_calendar_sync(*, event) -> bool:
             return False
         state.fingerprint = fingerprint
         state.sequence += 1
-        state.changed_at = timezone.now()
-        state.save(update_fields=["fingerprint", "sequence", "changed_at"])
+        state.changed_at = state.fan_out_progress_at = timezone.now()
+        state.save(update_fields=["fingerprint", "sequence", "changed_at", "fan_out_progress_at"])
         from conference.tasks import enqueue_after_commit
 
         enqueue_after_commit("registration.tasks.queue_calendar_updates", event.pk)
@@ -139,7 +143,8 @@ def calendar_updates_queue(*, event_id: int) -> int:
     Side effects per participant, in one transaction: earlier pending updates SUPERSEDED,
     the new row (with the ICS of the final times) queued. At the end the event's
     ``queued_sequence`` is raised. A run that finds a newer sequence stops: the newer run
-    sends the final times.
+    sends the final times. Every ``FAN_OUT_CHUNK`` participants ``fan_out_progress_at`` is
+    touched, so that the sweep (``calendar_pending_catch_up``) leaves a live run alone.
     """
     state = EventCalendar.objects.filter(event_id=event_id).first()
     if state is None or state.queued_sequence >= state.sequence or state.cancelled_at:
@@ -153,9 +158,11 @@ def calendar_updates_queue(*, event_id: int) -> int:
     )
     queued = 0
     agendas: dict = {}
-    for index, registration in enumerate(registrations.iterator(chunk_size=200)):
-        if index % 200 == 199 and _sequence_now(event_id) != target:
-            return queued
+    for index, registration in enumerate(registrations.iterator(chunk_size=FAN_OUT_CHUNK)):
+        if index % FAN_OUT_CHUNK == FAN_OUT_CHUNK - 1:
+            if _sequence_now(event_id) != target:
+                return queued
+            _progress(event_id)
         queued += _update_queue_one(
             registration, target=target, send_after=send_after, agendas=agendas
         )
@@ -167,6 +174,10 @@ def calendar_updates_queue(*, event_id: int) -> int:
 
 def _sequence_now(event_id: int) -> int:
     return EventCalendar.objects.filter(event_id=event_id).values_list("sequence", flat=True)[0]
+
+
+def _progress(event_id: int) -> None:
+    EventCalendar.objects.filter(event_id=event_id).update(fan_out_progress_at=timezone.now())
 
 
 def _update_queue_one(registration: Registration, *, target: int, send_after, agendas: dict) -> int:
@@ -181,9 +192,11 @@ def _update_queue_one(registration: Registration, *, target: int, send_after, ag
         ).values_list("dedupe_key", flat=True)
         if any(int(k.rsplit(":", 1)[1]) > target for k in newer):
             return 0
+        # Not this key: a concurrent run (the sweep beside a slow task) may have committed it
+        # since the check above, and superseding it would lose the update.
         Message.objects.filter(
             registration=registration, kind=UPDATE_KIND, status=MessageStatus.PENDING
-        ).update(status=MessageStatus.SUPERSEDED)
+        ).exclude(dedupe_key=key).update(status=MessageStatus.SUPERSEDED)
         prepared = invite_prepare(registration=registration, method=REQUEST, agendas=agendas)
         ics, method, sequence = prepared
         message = message_queue(
@@ -205,18 +218,19 @@ def event_cancel(*, event, by=None) -> bool:
     """The organiser cancels the event: every participant who holds a calendar entry gets
     ``METHOD:CANCEL``. Returns False if it was already cancelled.
 
-    Side effects: ``EventCalendar.cancelled_at``/``cancelled_by`` set, pending updates and
-    reminders SUPERSEDED (one transaction); after commit a task queues the cancellations
-    (``event_cancellations_queue``). Registrations keep their status.
+    Side effects: ``EventCalendar.cancelled_at``/``cancelled_by`` set (the durable intent the
+    minute sweep finishes), pending updates and reminders SUPERSEDED (one transaction); after
+    commit a task queues the cancellations (``event_cancellations_queue``). Registrations keep
+    their status.
     """
     with transaction.atomic():
         state = event_calendar_state(event=event)
         state = EventCalendar.objects.select_for_update().get(pk=state.pk)
         if state.cancelled_at:
             return False
-        state.cancelled_at = timezone.now()
+        state.cancelled_at = state.fan_out_progress_at = timezone.now()
         state.cancelled_by = by if getattr(by, "is_authenticated", False) else None
-        state.save(update_fields=["cancelled_at", "cancelled_by"])
+        state.save(update_fields=["cancelled_at", "cancelled_by", "fan_out_progress_at"])
         Message.objects.filter(
             event=event,
             status=MessageStatus.PENDING,
@@ -232,7 +246,9 @@ def event_cancellations_queue(*, event_id: int) -> int:
     """Queue ``event_cancelled`` with ``METHOD:CANCEL`` (``event_cancelled:<registration>``)
     to everyone whose entry is still in their calendar. Returns how many were queued.
 
-    Side effects per participant, in one transaction: the row and the invite's new state.
+    Side effects per participant, in one transaction: the row and the invite's new state
+    (so a run after a killed one picks up exactly the rest); ``fan_out_progress_at`` every
+    ``FAN_OUT_CHUNK`` participants.
     """
     from registration.services.messages import message_queue
 
@@ -245,7 +261,9 @@ def event_cancellations_queue(*, event_id: int) -> int:
     )
     queued = 0
     agendas: dict = {}
-    for registration in registrations.iterator(chunk_size=200):
+    for index, registration in enumerate(registrations.iterator(chunk_size=FAN_OUT_CHUNK)):
+        if index % FAN_OUT_CHUNK == FAN_OUT_CHUNK - 1:
+            _progress(event_id)
         with transaction.atomic():
             prepared = invite_prepare(registration=registration, method=CANCEL, agendas=agendas)
             if prepared is None:
@@ -265,22 +283,39 @@ def event_cancellations_queue(*, event_id: int) -> int:
     return queued
 
 
-def calendar_pending_catch_up() -> int:
-    """Finish what a crashed task left: updates not yet queued, cancellations not yet sent."""
-    done = 0
-    for event_id in EventCalendar.objects.filter(
-        queued_sequence__lt=F("sequence"), cancelled_at__isnull=True
-    ).values_list("event_id", flat=True):
-        done += calendar_updates_queue(event_id=event_id)
-    for event_id in (
-        Registration.objects.filter(
-            event__calendar_state__cancelled_at__isnull=False,
-            calendar_invite__last_method=REQUEST,
+def calendar_pending_catch_up(*, now: dt.datetime | None = None) -> int:
+    """The sweep's part for calendars: finish what a dead worker (or a task the broker lost)
+    left — updates not yet all queued, cancellations not yet all queued — for events whose
+    fan-out made no progress for ``MESSAGES_FANOUT_LEASE``. Returns how many were queued.
+
+    Side effects: each stalled event is taken over by a conditional update of
+    ``fan_out_progress_at`` (one sweep wins), then the fan-out runs again from where it
+    stopped (rows already queued are skipped).
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.MESSAGES_FANOUT_LEASE)
+    stalled = EventCalendar.objects.filter(
+        Q(fan_out_progress_at__lt=cutoff) | Q(fan_out_progress_at__isnull=True)
+    )
+    updates = set(
+        stalled.filter(queued_sequence__lt=F("sequence"), cancelled_at__isnull=True).values_list(
+            "event_id", flat=True
         )
-        .values_list("event_id", flat=True)
-        .distinct()
-    ):
-        done += event_cancellations_queue(event_id=event_id)
+    )
+    cancellations = set(
+        Registration.objects.filter(
+            event__calendar_state__in=stalled.filter(cancelled_at__isnull=False),
+            calendar_invite__last_method=REQUEST,
+        ).values_list("event_id", flat=True)
+    )
+    done = 0
+    for event_id in sorted(updates | cancellations):
+        if not stalled.filter(event_id=event_id).update(fan_out_progress_at=now):
+            continue  # another sweep took it
+        if event_id in updates:
+            done += calendar_updates_queue(event_id=event_id)
+        if event_id in cancellations:
+            done += event_cancellations_queue(event_id=event_id)
     return done
 
 

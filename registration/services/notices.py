@@ -11,6 +11,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from registration.calendar import day_spans, event_sessions
@@ -21,7 +22,7 @@ from registration.models import (
     Registration,
     RegistrationStatus,
 )
-from registration.services.messages import MessageError, message_queue
+from registration.services.messages import MessageError, message_build, messages_kick
 
 #: How long after the event a survey invitation is still worth sending.
 SURVEY_WINDOW = dt.timedelta(days=14)
@@ -64,27 +65,47 @@ def _events_near(now: dt.datetime, *, before: dt.timedelta, after: dt.timedelta)
     )
 
 
-def _queue_each(registrations, *, kind: str, key, context) -> int:
-    """Queue ``kind`` for each registration whose key is not in the outbox yet."""
+#: Recipients rendered and inserted per transaction: a chunk's rows and the fan-out's progress
+#: commit together, so a worker killed mid-way leaves whole chunks and a resumable fan-out.
+FAN_OUT_CHUNK = 200
+
+
+def _queue_each(registrations, *, kind: str, key, context, bulk=None, progress=None) -> int:
+    """Queue ``kind`` for each registration whose key is not in the outbox yet, in chunks.
+
+    Each chunk is rendered first, then inserted in one transaction (``bulk_create``; a key a
+    concurrent run queued meanwhile is skipped) with the fan-out's progress mark
+    (``fan_out_progress_at`` on the ``progress`` queryset) and one send task after commit.
+    Returns how many rows this call queued.
+    """
     registrations = list(registrations)
-    keys = {registration.pk: key(registration) for registration in registrations}
-    existing = set(
-        Message.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
-    )
     queued = 0
-    for registration in registrations:
-        if keys[registration.pk] in existing:
-            continue
-        with transaction.atomic():
-            queued += (
-                message_queue(
-                    registration=registration,
-                    kind=kind,
-                    dedupe_key=keys[registration.pk],
-                    context=context(registration),
-                )
-                is not None
+    for start in range(0, len(registrations), FAN_OUT_CHUNK):
+        chunk = registrations[start : start + FAN_OUT_CHUNK]
+        keys = {registration.pk: key(registration) for registration in chunk}
+        existing = set(
+            Message.objects.filter(dedupe_key__in=keys.values()).values_list(
+                "dedupe_key", flat=True
             )
+        )
+        rows = [
+            message_build(
+                registration=registration,
+                kind=kind,
+                dedupe_key=keys[registration.pk],
+                context=context(registration),
+                bulk=bulk,
+            )
+            for registration in chunk
+            if keys[registration.pk] not in existing
+        ]
+        with transaction.atomic():
+            Message.objects.bulk_create(rows, ignore_conflicts=True)
+            if progress is not None:
+                progress.update(fan_out_progress_at=timezone.now())
+            if rows:
+                messages_kick()
+        queued += len(rows)
     return queued
 
 
@@ -189,8 +210,10 @@ def organiser_message_create(*, event, author, data: dict) -> OrganiserMessage:
 def organiser_message_send(*, message: OrganiserMessage) -> int:
     """Hand the note to the worker: one row per recipient is queued there.
 
-    Side effects: ``queued_at`` and ``recipients`` set (once; a second call does nothing);
-    after commit the task ``queue_organiser_message``. Returns the number of recipients.
+    Side effects: ``queued_at`` (the durable intent: the minute sweep finishes a fan-out whose
+    worker died), ``fan_out_progress_at`` and ``recipients`` set (once; a second call does
+    nothing); after commit the task ``queue_organiser_message``. Returns the number of
+    recipients.
     """
     with transaction.atomic():
         fresh = OrganiserMessage.objects.select_for_update().get(pk=message.pk)
@@ -199,8 +222,8 @@ def organiser_message_send(*, message: OrganiserMessage) -> int:
         fresh.recipients = organiser_message_recipients(
             event=fresh.event, statuses=fresh.statuses
         ).count()
-        fresh.queued_at = timezone.now()
-        fresh.save(update_fields=["recipients", "queued_at"])
+        fresh.queued_at = fresh.fan_out_progress_at = timezone.now()
+        fresh.save(update_fields=["recipients", "queued_at", "fan_out_progress_at"])
         from conference.tasks import enqueue_after_commit
 
         enqueue_after_commit("registration.tasks.queue_organiser_message", fresh.pk)
@@ -209,47 +232,55 @@ def organiser_message_send(*, message: OrganiserMessage) -> int:
 
 
 def organiser_message_queue(*, message_id: int) -> int:
-    """Queue the note to each recipient in their language (``bulk:<note>:<registration>``).
+    """Queue the note to each recipient in their language (``bulk:<note>:<registration>``):
+    those who had one of its statuses and had registered when it was sent.
 
-    Side effects: ``organiser_message`` rows. Returns how many were queued by this call.
+    Idempotent and resumable: recipients already in the outbox are skipped, so a run after a
+    killed one queues only the rest. Side effects: ``organiser_message`` rows in chunks, each
+    with ``fan_out_progress_at`` (see ``_queue_each``); ``fanned_out_at`` at the end. Returns
+    how many rows this call queued.
     """
     note = OrganiserMessage.objects.select_related("event").filter(pk=message_id).first()
-    if note is None or note.queued_at is None:
+    if note is None or note.queued_at is None or note.fanned_out_at is not None:
         return 0
-    registrations = organiser_message_recipients(event=note.event, statuses=note.statuses)
+    registrations = (
+        organiser_message_recipients(event=note.event, statuses=note.statuses)
+        .filter(created_at__lte=note.queued_at)
+        .order_by("pk")
+    )
 
     def context(registration: Registration) -> dict:
         subject, body = note.text_for(registration.language)
         return {"note_subject": subject, "note_body": body}
 
-    queued = 0
-    chunk: list[Registration] = []
-    for registration in registrations.order_by("pk").iterator(chunk_size=200):
-        chunk.append(registration)
-        if len(chunk) == 200:
-            queued += _queue_bulk(note, chunk, context)
-            chunk = []
-    return queued + _queue_bulk(note, chunk, context)
-
-
-def _queue_bulk(note: OrganiserMessage, registrations: list[Registration], context) -> int:
-    keys = {r.pk: f"bulk:{note.pk}:{r.pk}" for r in registrations}
-    existing = set(
-        Message.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
+    progress = OrganiserMessage.objects.filter(pk=note.pk)
+    queued = _queue_each(
+        registrations,
+        kind="organiser_message",
+        key=lambda registration: f"bulk:{note.pk}:{registration.pk}",
+        context=context,
+        bulk=note,
+        progress=progress,
     )
+    progress.filter(fanned_out_at__isnull=True).update(fanned_out_at=timezone.now())
+    return queued
+
+
+def organiser_messages_resume(*, now: dt.datetime | None = None) -> int:
+    """The sweep's part for notes: finish every note whose fan-out stopped making progress
+    (``MESSAGES_FANOUT_LEASE``): its worker was killed, or the broker lost the task (Redis
+    hands a task out once). Returns how many rows were queued.
+
+    Side effects: each stalled note is taken over by a conditional update of
+    ``fan_out_progress_at`` (one sweep wins), then ``organiser_message_queue``.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.MESSAGES_FANOUT_LEASE)
+    stalled = OrganiserMessage.objects.filter(
+        queued_at__isnull=False, fanned_out_at__isnull=True
+    ).filter(Q(fan_out_progress_at__lt=cutoff) | Q(fan_out_progress_at__isnull=True))
     queued = 0
-    with transaction.atomic():
-        for registration in registrations:
-            if keys[registration.pk] in existing:
-                continue
-            queued += (
-                message_queue(
-                    registration=registration,
-                    kind="organiser_message",
-                    dedupe_key=keys[registration.pk],
-                    context=context(registration),
-                    bulk=note,
-                )
-                is not None
-            )
+    for pk in list(stalled.values_list("pk", flat=True)):
+        if stalled.filter(pk=pk).update(fan_out_progress_at=now):
+            queued += organiser_message_queue(message_id=pk)
     return queued
