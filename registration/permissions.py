@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from registration.models.audit import EventLogEntry
 from registration.models.registrations import EventRole, StaffRole
 
 #: Roles that may see participants' personal data (lists, details, exports, bulk actions).
@@ -115,6 +116,35 @@ def user_sees_participants(user) -> bool:
     return user.is_superuser or (
         user.has_perm("registration.view_registration")
         and events_for(user, *PARTICIPANT_ROLES).exists()
+    )
+
+
+def audit_entries_visible_to(user, entries: QuerySet) -> QuerySet:
+    """The audit entries (``EventLogEntry``) of the events where ``user`` may see participants.
+
+    Wagtail's site history, its export and every object history read the log through this
+    (``EventLogEntryManager.viewable_by_user``); entries of no event are for superusers only.
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return entries
+    return entries.filter(event__in=events_for(user, *PARTICIPANT_ROLES))
+
+
+def access_log(*, user, event, action: str, instance=None, data: dict | None = None) -> None:
+    """Write who saw personal data of ``event`` (a list, a search, answers) to the audit log.
+
+    ``instance`` is the object shown (a registration), or none when a list of the event was.
+    Side effects: one ``EventLogEntry`` row, visible to the event's organisers and
+    registration managers in Reports → Site history. ``action`` must be registered in
+    ``registration/admin/hooks.py``.
+    """
+    source = event.source if hasattr(event, "source") else event
+    EventLogEntry.objects.log_action(
+        instance if instance is not None else source,
+        action,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        event_id=source.pk,
+        data=data or {},
     )
 
 

@@ -25,7 +25,7 @@ from wagtail.admin.menu import MenuItem
 
 from registration.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
 from registration.models.registrations import ParticipantRole
-from registration.permissions import events_for
+from registration.permissions import access_log, events_for
 from registration.views import checkin as views
 from registration.views.checkin import MANAGE_ROLES, SCAN_ROLES, event_for
 
@@ -65,6 +65,13 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         "page_title": _("Attendance: %(event)s") % {"event": event.title},
         "header_icon": "tick",
     }
+    # The page names who has not arrived and who came in last: an access to be audited.
+    access_log(
+        user=request.user,
+        event=event,
+        action="checkin.attendance_viewed",
+        data={"day": day.isoformat() if day else ""},
+    )
     return TemplateResponse(request, "registration/checkin/attendance.html", context)
 
 

@@ -1,4 +1,9 @@
-"""Registers the participants' screens, bulk actions, roles, logistics and audit-log actions."""
+"""Registers the participants' screens, bulk actions, roles, logistics and audit-log actions.
+
+Audit entries about registrations and staff roles go to ``EventLogEntry`` (filed under their
+event, read only by that event's organisers and registration managers), never to Wagtail's
+shared ``ModelLogEntry`` table, which every holder of a model permission reads.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,21 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from registration.admin.logistics import logistics
-from registration.admin.registrations import BULK_ACTIONS, RegistrationViewSet
+from registration.admin.registrations import (
+    BULK_ACTIONS,
+    RegistrationDeleteBulkAction,
+    RegistrationViewSet,
+)
 from registration.admin.roles import EventRoleViewSet
+from registration.models import EventLogEntry, EventRole, Registration
 from registration.permissions import PARTICIPANT_ROLES, events_for
 
 register_snippet(RegistrationViewSet)
 
 for action in BULK_ACTIONS:
     hooks.register("register_bulk_action", action)
+# After Wagtail's own snippet delete (order 0), so this scoped one wins for registrations.
+hooks.register("register_bulk_action", RegistrationDeleteBulkAction, order=100)
 
 
 @hooks.register("register_admin_viewset")
@@ -47,6 +59,8 @@ def register_logistics_menu_item():
 
 @hooks.register("register_log_actions")
 def register_access_log_actions(actions):
+    actions.register_model(Registration, EventLogEntry)
+    actions.register_model(EventRole, EventLogEntry)
     actions.register_action(
         "registration.list_viewed",
         _("Participant list viewed"),
@@ -62,4 +76,20 @@ def register_access_log_actions(actions):
         "registration.logistics_viewed",
         _("Logistics summary viewed"),
         _("Viewed the logistics summary"),
+    )
+    actions.register_action(
+        "registration.messages_viewed",
+        _("Message log viewed"),
+        _("Viewed the message log"),
+    )
+    actions.register_action(
+        "checkin.searched", _("Participants searched by name"), _("Searched participants by name")
+    )
+    actions.register_action(
+        "checkin.attendance_viewed", _("Attendance viewed"), _("Viewed the attendance")
+    )
+    actions.register_action(
+        "report.answers_viewed",
+        _("Open survey answers viewed"),
+        _("Viewed the open survey answers"),
     )

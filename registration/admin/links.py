@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
+from registration.admin.registrations import ScopedBulkActionMixin
 from registration.forms import StaffMessageForm
 from registration.models.registrations import Registration
 from registration.permissions import PARTICIPANT_ROLES, user_has_event_role
@@ -24,7 +25,7 @@ from registration.services.links import (
 )
 
 
-class RevokeLinksBulkAction(SnippetBulkAction):
+class RevokeLinksBulkAction(ScopedBulkActionMixin, SnippetBulkAction):
     """Rotate each selected participant's key (old links stop working) and e-mail a new link."""
 
     display_name = _("Revoke links and send a new one")

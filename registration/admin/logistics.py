@@ -7,10 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from cms.models import EventPage
-from registration.permissions import PARTICIPANT_ROLES, events_for, user_has_event_role
+from registration.permissions import (
+    PARTICIPANT_ROLES,
+    access_log,
+    events_for,
+    user_has_event_role,
+)
 from registration.selectors.registrations import logistics_summary
 
 
@@ -29,7 +33,7 @@ def logistics(request: HttpRequest) -> HttpResponse:
         event = events.first()
     summary = logistics_summary(event=event) if event else None
     if summary is not None:
-        log(event, "registration.logistics_viewed", user=request.user)
+        access_log(user=request.user, event=event, action="registration.logistics_viewed")
     context = {
         "events": events,
         "event": event,

@@ -30,7 +30,12 @@ from registration.models import (
     OrganiserMessage,
     RegistrationStatus,
 )
-from registration.permissions import PARTICIPANT_ROLES, events_for, user_has_event_role
+from registration.permissions import (
+    PARTICIPANT_ROLES,
+    access_log,
+    events_for,
+    user_has_event_role,
+)
 
 NEEDS_LOOK = (MessageStatus.FAILED, MessageStatus.ATTENTION)
 
@@ -85,6 +90,13 @@ def log(request: HttpRequest, event_id: int) -> HttpResponse:
             term = form.cleaned_data["q"]
             rows = rows.filter(Q(to_email__icontains=term) | Q(kind__icontains=term))
     page = Paginator(rows, 50).get_page(request.GET.get("p"))
+    # The log lists recipients' addresses: who looked is audited (not what they searched).
+    access_log(
+        user=request.user,
+        event=event,
+        action="registration.messages_viewed",
+        data={"page": page.number, "searched": bool(form.is_valid() and form.cleaned_data["q"])},
+    )
     state = EventCalendar.objects.filter(event=event).first()
     context = {
         "event": event,

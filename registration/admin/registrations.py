@@ -4,15 +4,20 @@
   ``SnippetViewSet`` and bulk actions; every query is limited to the events where the user is
   an organiser or registration manager (``RegistrationPermissionPolicy``), and every object
   view checks the same.
-- Access to personal data (list, export, detail) is written to Wagtail's audit log (``log()``):
-  lists and exports on the event page (its history shows who looked), details on the
-  registration. See "Reports → Site history" in the admin.
+- Wagtail's generic screens for snippets — the chooser (``/admin/snippets/choose/…``), the
+  bulk-action confirmation pages (``/admin/bulk/…?id=all``) and the history — ask the same
+  permission policy for the registrations a user may see, so none of them lists a participant
+  of an event where the user has no participant role.
+- Access to personal data (list, export, detail) is written to the audit log
+  (``EventLogEntry``, filed under the event): only that event's organisers and registration
+  managers read it, in "Reports → Site history".
 - Registrations are made through the public form only (no "add" in the admin); status changes
   only through the bulk actions, which call the services.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -26,8 +31,16 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     EditView,
     HistoryView,
@@ -49,7 +62,12 @@ from registration.models.registrations import (
     RegistrationStatus,
     Sex,
 )
-from registration.permissions import PARTICIPANT_ROLES, events_for, user_has_event_role
+from registration.permissions import (
+    PARTICIPANT_ROLES,
+    access_log,
+    events_for,
+    user_has_event_role,
+)
 from registration.selectors.registrations import registrations_visible_to
 from registration.services.registrations import (
     RegistrationError,
@@ -81,8 +99,82 @@ class RegistrationPermissionPolicy(ModelPermissionPolicy):
             return Registration.objects.none()
         return registrations_visible_to(user)
 
+    def instances_user_has_permission_for(self, user, action):
+        return self.instances_user_has_any_permission_for(user, [action])
+
 
 register_permission_policy(Registration, RegistrationPermissionPolicy(Registration))
+
+
+def objects_visible_to(user, model):
+    """The objects of ``model`` that ``user`` may see, as its registered permission policy says.
+
+    Wagtail's generic chooser and bulk-action views read ``Model.objects.all()``; every one of
+    ours asks this instead, so the policy above is the one place that decides.
+    """
+    policy = policy_registry.get_by_type(model)
+    return policy.instances_user_has_any_permission_for(user, ["view", "change"])
+
+
+# --- Wagtail's snippet chooser, scoped ------------------------------------------------------
+
+
+class ScopedChooserMixin:
+    def get_object_list(self):
+        return objects_visible_to(self.request.user, self.model_class)
+
+
+class ScopedChooseView(ScopedChooserMixin, ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChooserMixin, ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return objects_visible_to(self.request.user, self.model_class).get(pk=pk)
+
+
+class ScopedChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return objects_visible_to(self.request.user, self.model_class).filter(pk__in=pks)
+
+
+class ScopedSnippetChooserViewSet(SnippetChooserViewSet):
+    """Wagtail's snippet chooser, listing only what the model's permission policy allows."""
+
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+# --- Wagtail's bulk actions, scoped ---------------------------------------------------------
+
+
+class ScopedBulkActionMixin:
+    """Bulk actions (their confirmation pages too) see only what the permission policy allows.
+
+    Wagtail fetches ``?id=all`` (and any ``?id=``) from every row of the model and lists rows
+    the user may not change by name; here rows the user may not see are never fetched.
+    """
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return objects_visible_to(self.request.user, self.model).values_list("pk", flat=True)
+
+    def get_actionable_objects(self):
+        ids = self.request.GET.getlist("id")
+        if "all" in ids:
+            ids = self.get_all_objects_in_listing_query(self.request.GET.get("childOf"))
+        visible = objects_visible_to(self.request.user, self.model).filter(pk__in=ids)
+        objects, no_access = [], []
+        for obj in visible:
+            (objects if self.check_perm(obj) else no_access).append(obj)
+        if not objects and not no_access:
+            raise Http404
+        return objects, {"items_with_no_access": no_access}
 
 
 def _needs_filter(field: str):
@@ -228,9 +320,13 @@ class RegistrationIndexView(IndexView):
         chosen = self.request.GET.get("event")
         if chosen and chosen.isdigit():
             events = events.filter(pk=int(chosen))
-        data = {"query": self.request.GET.urlencode()[:500]}
+        # The filters, not the search words: a name typed into the search box is personal data
+        # the audit log would otherwise keep after the participant is anonymised.
+        params = self.request.GET.copy()
+        searched = bool(params.pop("q", None))
+        data = {"query": params.urlencode()[:500], "searched": searched}
         for event in events:
-            log(event, action, user=self.request.user, data=data)
+            access_log(user=self.request.user, event=event, action=action, data=data)
 
 
 class RegistrationEditView(ScopedObjectMixin, EditView):
@@ -251,6 +347,7 @@ class RegistrationUsageView(ScopedObjectMixin, UsageView):
 
 class RegistrationViewSet(SnippetViewSet):
     model = Registration
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     # Registrations reference nothing editors need to track; indexing costs a write per save.
     add_to_reference_index = False
     icon = "group"
@@ -338,7 +435,7 @@ class RegistrationViewSet(SnippetViewSet):
 # --- bulk actions ---------------------------------------------------------------------------
 
 
-class RegistrationBulkAction(SnippetBulkAction):
+class RegistrationBulkAction(ScopedBulkActionMixin, SnippetBulkAction):
     """Approve, decline or cancel many registrations at once, with an optional message."""
 
     template_name = "registration/admin/bulk_action.html"
@@ -372,14 +469,19 @@ class RegistrationBulkAction(SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, message="", **kwargs):
+        # All or nothing: a web process killed (or failing) half-way through leaves every
+        # registration as it was, with no outbox row written, rather than half of them changed.
+        # A refusal the service foresees (``RegistrationError``) rolls back only its own
+        # savepoint and is reported; the rest go on.
         done, failed = 0, []
-        for registration in objects:
-            try:
-                cls.service(registration=registration, by=user, message=message)
-            except RegistrationError as exc:
-                failed.append(f"{registration}: {exc.message}")
-            else:
-                done += 1
+        with transaction.atomic():
+            for registration in objects:
+                try:
+                    cls.service(registration=registration, by=user, message=message)
+                except RegistrationError as exc:
+                    failed.append(f"{registration.full_name}: {exc.message}")
+                else:
+                    done += 1
         kwargs["self"].failed = failed
         return done, 0
 
@@ -432,6 +534,14 @@ class CancelBulkAction(RegistrationBulkAction):
         return ngettext(
             "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
         )
+
+
+class RegistrationDeleteBulkAction(ScopedBulkActionMixin, DeleteBulkAction):
+    """Wagtail's snippet delete, scoped: its confirmation page listed every participant."""
+
+    @classproperty
+    def models(cls):
+        return [Registration]
 
 
 BULK_ACTIONS = [ApproveBulkAction, DeclineBulkAction, CancelBulkAction]

@@ -40,7 +40,7 @@ from registration.models import (
     Survey,
 )
 from registration.models.registrations import StaffRole
-from registration.permissions import events_for, user_has_event_role
+from registration.permissions import access_log, events_for, user_has_event_role
 
 REPORT_ROLES = (StaffRole.REPORTER, StaffRole.ORGANISER)
 
@@ -149,6 +149,7 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             )
             return redirect(_detail_url(event, anchor="survey"))
     report = report_build(event=event)
+    _log_open_answers(request, event, report)
     recent = ReportExport.objects.filter(event=event).select_related("job").order_by("-created")[:5]
     context = {
         "event": event,
@@ -165,6 +166,20 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     return TemplateResponse(
         request, "registration/report/detail.html", context, status=400 if form.errors else 200
     )
+
+
+def _log_open_answers(request: HttpRequest, event: EventPage, report) -> None:
+    """Audit the open answers the report shows: free text, named when the survey is not
+    anonymous."""
+    survey = report.survey
+    shown = sum(len(q.open_answers) for q in survey.questions) if survey else 0
+    if shown:
+        access_log(
+            user=request.user,
+            event=event,
+            action="report.answers_viewed",
+            data={"answers": shown, "anonymous": survey.anonymous},
+        )
 
 
 def _detail_url(event: EventPage, *, anchor: str = "") -> str:

@@ -1,5 +1,6 @@
 """Registration models, one module per area; every public name is importable from here."""
 
+from registration.models.audit import EventLogEntry
 from registration.models.checkin import BadgeBatch, BadgeBatchStatus, BadgeLayout, CheckIn
 from registration.models.lifecycle import AcceptedThrough, PrivacyAcceptance
 from registration.models.messages import (
@@ -34,6 +35,7 @@ __all__ = [
     "BadgeBatchStatus",
     "BadgeLayout",
     "CheckIn",
+    "EventLogEntry",
     "EventRole",
     "CalendarInvite",
     "EventCalendar",

@@ -209,7 +209,9 @@ class Registration(models.Model):
         indexes = [models.Index(fields=["event", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.full_name} <{self.email}>"
+        # A number, never the person: Wagtail writes this into audit-log labels, chooser and
+        # bulk-action pages, which outlive the registration and reach other staff.
+        return str(_("Registration #%(number)s") % {"number": self.pk})
 
     def save(self, *args, **kwargs):
         self.email_normalised = normalise_email(self.email)

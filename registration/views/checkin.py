@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cms.models import EventPage
 from registration.models import RegistrationStatus
 from registration.models.registrations import StaffRole
-from registration.permissions import events_for, user_has_event_role
+from registration.permissions import access_log, events_for, user_has_event_role
 
 #: Who may open the scanner of an event. Check-in staff reach the scanner and nothing else.
 SCAN_ROLES = (StaffRole.CHECKIN, StaffRole.ORGANISER, StaffRole.REGISTRATION_MANAGER)
@@ -205,7 +205,16 @@ def search(request: HttpRequest, event_id: int) -> JsonResponse:
     if isinstance(event, JsonResponse):
         return event
     query = request.GET.get("q", "")[:100]
-    return JsonResponse({"results": checkin_search(event=event, query=query)})
+    results = checkin_search(event=event, query=query)
+    if results:
+        # Who looked whom up is audited; the log keeps how many, never the names or the query.
+        access_log(
+            user=request.user,
+            event=event,
+            action="checkin.searched",
+            data={"results": len(results)},
+        )
+    return JsonResponse({"results": results})
 
 
 @require_GET

@@ -8,9 +8,8 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from wagtail.models import ModelLogEntry, PageLogEntry
 
-from registration.models import Message, Registration
+from registration.models import EventLogEntry, Message, Registration
 from registration.permissions import event_role_assign, events_for, user_has_event_role
 from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create
@@ -83,11 +82,11 @@ def test_manager_lists_only_their_events_people_and_access_is_logged(client, wor
     assert "Olena" not in html
     html = client.get(reverse(LIST), {"q": "Olena"}).content.decode()
     assert "Kovalenko" not in html
-    assert PageLogEntry.objects.filter(
-        page=world["ours"], action="registration.list_viewed", user=world["manager"]
+    assert EventLogEntry.objects.filter(
+        event=world["ours"], action="registration.list_viewed", user=world["manager"]
     ).exists()
     assert (
-        not PageLogEntry.objects.filter(page=world["theirs"])
+        not EventLogEntry.objects.filter(event=world["theirs"])
         .filter(action__startswith="registration.")
         .exists()
     )
@@ -111,8 +110,11 @@ def test_manager_cannot_open_other_events_registration(client, world):
         assert b"Kovalenko" not in response.content
     response = client.get(reverse(INSPECT, args=[world["a"].pk]))
     assert response.status_code == 200
-    assert ModelLogEntry.objects.filter(
-        action="registration.viewed", object_id=str(world["a"].pk), user=world["manager"]
+    assert EventLogEntry.objects.filter(
+        action="registration.viewed",
+        object_id=str(world["a"].pk),
+        event=world["ours"],
+        user=world["manager"],
     ).exists()
 
 
@@ -137,7 +139,7 @@ def test_export_csv_and_xlsx_contain_only_own_people_with_labels(client, world):
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert len(values) == 3
     assert {v[3] for v in values[1:]} == {"Aigerim", "Ерлан"}
-    assert PageLogEntry.objects.filter(action="registration.exported").count() == 2
+    assert EventLogEntry.objects.filter(action="registration.exported").count() == 2
 
 
 def test_export_headings_in_russian(client, world):
