@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import BaseLogEntry
 
 from registration.models import (
     AcceptedThrough,
@@ -161,43 +161,53 @@ def _scrub(value: Any, strings: list[str], placeholder: str) -> Any:
     return value
 
 
+def _log_models() -> list[type[models.Model]]:
+    """Every audit-log table: Wagtail's own and any app's (``BaseLogEntry`` subclasses)."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, BaseLogEntry) and not model._meta.abstract
+    ]
+
+
 def _scrub_log_entries(registration: Registration, strings: list[str], placeholder: str) -> int:
     """Audit-log entries of the person's rows get a neutral label and no data; any other
     entry whose label or data quotes them has those strings replaced."""
     related = {
         Registration: [registration.pk],
-        Message: list(
-            Message.objects.filter(registration=registration).values_list("pk", flat=True)
+        Message: Message.objects.filter(registration=registration).values_list("pk", flat=True),
+        StatusChange: registration.status_changes.values_list("pk", flat=True),
+        CheckIn: CheckIn.objects.filter(registration=registration).values_list("pk", flat=True),
+        SurveyResponse: SurveyResponse.objects.filter(registration=registration).values_list(
+            "pk", flat=True
         ),
-        StatusChange: list(registration.status_changes.values_list("pk", flat=True)),
-        CheckIn: list(
-            CheckIn.objects.filter(registration=registration).values_list("pk", flat=True)
-        ),
-        SurveyResponse: list(
-            SurveyResponse.objects.filter(registration=registration).values_list("pk", flat=True)
-        ),
-        CalendarInvite: list(
-            CalendarInvite.objects.filter(registration=registration).values_list("pk", flat=True)
+        CalendarInvite: CalendarInvite.objects.filter(registration=registration).values_list(
+            "pk", flat=True
         ),
     }
+    log_models = _log_models()
     changed = 0
     for model, pks in related.items():
+        pks = [str(pk) for pk in pks]
         if not pks:
             continue
         content_type = ContentType.objects.get_for_model(model)
-        for pk in pks:
-            changed += ModelLogEntry.objects.filter(
-                content_type=content_type, object_id=str(pk)
-            ).update(label=f"{model._meta.model_name} #{pk}", data={})
+        for log_model in log_models:
+            if not any(f.name == "object_id" for f in log_model._meta.concrete_fields):
+                continue
+            for pk in pks:
+                changed += log_model.objects.filter(content_type=content_type, object_id=pk).update(
+                    label=f"{model._meta.model_name} #{pk}", data={}
+                )
     if not strings:
         return changed
     # JSON on SQLite stores non-ASCII text escaped (\u0410...): look for both spellings.
     needles = set(strings) | {json.dumps(s)[1:-1] for s in strings}
-    for model in (ModelLogEntry, PageLogEntry):
-        match = Q()
-        for needle in needles:
-            match |= Q(label__icontains=needle) | Q(data_text__icontains=needle)
-        rows = model.objects.annotate(data_text=Cast("data", models.TextField())).filter(match)
+    match = Q()
+    for needle in needles:
+        match |= Q(label__icontains=needle) | Q(data_text__icontains=needle)
+    for log_model in log_models:
+        rows = log_model.objects.annotate(data_text=Cast("data", models.TextField())).filter(match)
         for row in rows:
             row.label = _scrub(row.label, strings, placeholder)
             row.data = _scrub(row.data, strings, placeholder)

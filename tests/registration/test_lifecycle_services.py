@@ -179,7 +179,8 @@ def test_anonymise_never_sends_unsent_messages():
 
 
 def test_anonymise_scrubs_audit_log_labels_and_data():
-    from wagtail.models import ModelLogEntry, PageLogEntry
+    from django.apps import apps
+    from wagtail.models import BaseLogEntry
 
     registration = RegistrationFactory(
         event=event_create(translations=()), given_name="Oksana", family_name="Kovalchuk"
@@ -193,10 +194,15 @@ def test_anonymise_scrubs_audit_log_labels_and_data():
 
     registration_anonymise(registration=registration)
 
-    labels = list(ModelLogEntry.objects.values_list("label", "data"))
-    labels += list(PageLogEntry.objects.values_list("label", "data"))
-    assert "Kovalchuk" not in repr(labels)
-    assert registration.email not in repr(labels)
+    entries = [
+        (row.label, row.data)
+        for model in apps.get_models()
+        if issubclass(model, BaseLogEntry)
+        for row in model.objects.all()
+    ]
+    assert entries  # the entries are kept, only what names the person goes
+    assert "Kovalchuk" not in repr(entries)
+    assert registration.email not in repr(entries)
 
 
 def test_anonymise_twice_changes_nothing():
