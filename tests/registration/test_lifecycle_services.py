@@ -340,3 +340,21 @@ def test_privacy_notice_current_follows_publication(settings):
 
     privacy_page_create(version="2027-02")
     assert privacy_notice_current().version == "2027-02"
+
+
+def test_anonymise_due_command_counts_to_the_given_day(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.RETENTION_MONTHS_AFTER_EVENT = 12
+    event = event_create(
+        translations=(), start_date=dt.date(2030, 6, 1), end_date=dt.date(2030, 6, 2)
+    )
+    registration = RegistrationFactory(event=event)
+    out = StringIO()
+
+    call_command("anonymise_due", "--today", "2031-07-01", stdout=out)
+
+    assert "Anonymised 1 registration(s)." in out.getvalue()
+    assert Registration.objects.get(pk=registration.pk).anonymised_at is not None
