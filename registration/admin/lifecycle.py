@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from registration.permissions import user_sees_participants
+from registration.permissions import access_log, user_sees_participants
 from registration.selectors.lifecycle import deletion_requests_open
 from registration.services.lifecycle import deletion_carry_out
 
@@ -27,8 +27,12 @@ def requests_index(request: HttpRequest) -> HttpResponse:
     """Open deletion requests, oldest first."""
     if not user_sees_participants(request.user):
         raise PermissionDenied
+    rows = list(deletion_requests_open(user=request.user))
+    # Names are shown: who saw them is written to each event's audit log.
+    for event in {row.event_id: row.event for row in rows}.values():
+        access_log(user=request.user, event=event, action="registration.deletion_requests_viewed")
     context = {
-        "rows": deletion_requests_open(user=request.user),
+        "rows": rows,
         "page_title": _("Deletion requests"),
         "header_icon": "bin",
     }
@@ -89,6 +93,11 @@ def register_deletion_requests_menu_item():
 
 @hooks.register("register_log_actions")
 def register_lifecycle_log_actions(actions):
+    actions.register_action(
+        "registration.deletion_requests_viewed",
+        gettext_lazy("Deletion requests viewed"),
+        gettext_lazy("Viewed the open deletion requests"),
+    )
     actions.register_action(
         "registration.deletion_requested",
         gettext_lazy("Deletion requested"),

@@ -223,3 +223,17 @@ def test_checkin_staff_cannot_open_deletion_requests(client):
     response = client.get(reverse("registration_deletion_requests"))
 
     assert response.status_code in (302, 403)
+
+
+def test_viewing_deletion_requests_is_in_the_event_audit_log(client):
+    from registration.models import EventLogEntry
+
+    event = event_create(translations=())
+    deletion_request(registration=RegistrationFactory(event=event))
+    manager = _staff("registrations", event)
+    client.force_login(manager)
+
+    client.get(reverse("registration_deletion_requests"))
+
+    entry = EventLogEntry.objects.filter(action="registration.deletion_requests_viewed").get()
+    assert (entry.event_id, entry.user_id) == (event.pk, manager.pk)
