@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from registration.selectors.reports import Report, Split
+from registration.spreadsheets import xlsx_cells
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BRAND = (11, 79, 138)
@@ -338,11 +339,12 @@ def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
 
     def sheet(title: str, header: list[str], rows: list[list]) -> None:
         ws = wb.create_sheet(_sheet_title(title, used))
-        ws.append([str(h) for h in header])
+        ws.append(xlsx_cells(ws, [str(h) for h in header]))
         for cell in ws[1]:
             cell.font = bold
         for row in rows:
-            ws.append([_xlsx_value(v) for v in row])
+            # Answers and names are text, never formulas (``registration.spreadsheets``).
+            ws.append(xlsx_cells(ws, [_xlsx_value(v) for v in row]))
         for i, h in enumerate(header, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(12, min(60, len(str(h)) + 4))
         ws.column_dimensions["A"].width = 40

@@ -22,6 +22,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import translation
+from django.utils.encoding import force_str
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -75,6 +76,7 @@ from registration.services.registrations import (
     registration_cancel,
     registration_decline,
 )
+from registration.spreadsheets import safe_cell
 
 
 class RegistrationPermissionPolicy(ModelPermissionPolicy):
@@ -289,7 +291,12 @@ class RegistrationIndexView(IndexView):
         return {**super().get_filterset_kwargs(), "queryset": self.get_base_queryset()}
 
     def to_row_dict(self, item):
-        return {field: EXPORT[field][1](item) for field in self.list_export}
+        row = {field: EXPORT[field][1](item) for field in self.list_export}
+        if self.request.GET.get("export") == self.FORMAT_CSV:
+            # A name or answer starting with "=" must stay text in a spreadsheet; Wagtail's
+            # XLSX writer already stores strings as strings (``registration.spreadsheets``).
+            row = {k: safe_cell(force_str(v, strings_only=True)) for k, v in row.items()}
+        return row
 
     def get_heading(self, queryset, field):
         return str(EXPORT[field][0])
