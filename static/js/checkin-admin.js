@@ -35,7 +35,9 @@
           tr.querySelector('[data-field="status"]').textContent = data.status_label;
           tr.querySelector('[data-field="done"]').textContent = data.done;
           tr.querySelector('[data-field="total"]').textContent = data.total;
-          tr.querySelector('[data-field="error"]').textContent = data.error;
+          var error = tr.querySelector('[data-field="error"]');
+          error.textContent = data.error;
+          error.hidden = !data.error;  // Wagtail draws a warning icon even when it is empty
           if (data.download_url) {
             var link = tr.querySelector('[data-field="download"]');
             link.href = data.download_url;

@@ -187,7 +187,8 @@ def test_waiting_participant_sees_title_without_link(client, papers):
     registration = aigerim(event, status="waitlisted")
 
     key = sign_key(registration)
-    html = client.get(reverse("registration:manage", kwargs={"key": key})).content.decode()
+    with translation.override("en"):
+        html = client.get(reverse("registration:manage", kwargs={"key": key})).content.decode()
 
     assert "Focal points" in html
     assert f"/papers/{private.pk}/" not in html
