@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs when they are missing: Chromium for the
-# browser tests, gettext for compiling translations, zbar for QR decoding, fonts for PDFs.
+# browser tests, gettext for compiling translations, zbar for QR decoding, fonts for PDFs
+# (badges: every script), poppler-utils to check PDFs.
 # As root it uses apt-get; otherwise it prints the one line to run.
 set -euo pipefail
 missing=()
@@ -9,6 +10,19 @@ command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# Badges print names in every script: Noto Sans with its Arabic, Hebrew and other script
+# families, and Noto Sans CJK for Chinese, Japanese and Korean (registration/badges.py checks
+# the same files and says which package is missing). poppler-utils: pdffonts and pdftoppm,
+# with which the badge tests check that every font is embedded.
+for font in truetype/noto/NotoSans-Regular.ttf truetype/noto/NotoSans-Bold.ttf \
+    truetype/noto/NotoSansArabic-Regular.ttf truetype/noto/NotoSansArabic-Bold.ttf \
+    truetype/noto/NotoSansHebrew-Regular.ttf truetype/noto/NotoSansHebrew-Bold.ttf; do
+  [ -f "/usr/share/fonts/$font" ] || { missing+=(fonts-noto-core); break; }
+done
+for font in NotoSansCJK-Regular.ttc NotoSansCJK-Bold.ttc; do
+  [ -f "/usr/share/fonts/opentype/noto/$font" ] || { missing+=(fonts-noto-cjk); break; }
+done
+command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils)
 python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else 1)' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
