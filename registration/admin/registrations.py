@@ -122,6 +122,8 @@ def objects_visible_to(user, model):
 
 
 class ScopedChooserMixin:
+    results_template_name = "registration/admin/chooser_results.html"
+
     def get_object_list(self):
         return objects_visible_to(self.request.user, self.model_class)
 

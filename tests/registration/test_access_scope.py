@@ -117,8 +117,11 @@ def test_chooser_lists_nothing_to_checkin_staff(client, world):
     client.force_login(world.checkin)
 
     html = client.get(reverse(f"{CHOOSER}:choose")).content.decode()
+    results = client.get(reverse(f"{CHOOSER}:choose_results")).content.decode()
 
     assert "Registration #" not in html
+    assert "No participants of your events to choose from." in results
+    assert "/admin/participants/add/" not in results  # made through the public form only
 
 
 # --- bulk-action confirmation pages ---------------------------------------------------------
