@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import EventPage
+from conference.middleware import permissions_policy
 from registration.models import RegistrationStatus
 from registration.models.registrations import StaffRole
 from registration.permissions import access_log, events_for, user_has_event_role
@@ -99,6 +100,7 @@ def checkin_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permissions_policy({"camera": ["self"]})  # the only page that may use the camera
 def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
     """The scanner page: camera, keyboard-wedge input and name search; works offline."""
     event = event_for(request, event_id, SCAN_ROLES)

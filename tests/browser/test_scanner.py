@@ -141,7 +141,10 @@ def test_scanner_offline_queues_and_syncs_once(live_server, scene, page):
     page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
     # The service worker says when it has kept the page and its files (not merely that it
     # controls the page): going offline before that would leave nothing to reload.
-    page.wait_for_function("document.getElementById('scanner').dataset.offlineReady === 'true'")
+    # Arrow functions: the admin's CSP has no 'unsafe-eval', which a bare expression needs.
+    page.wait_for_function(
+        "() => document.getElementById('scanner').dataset.offlineReady === 'true'"
+    )
     assert page.evaluate("caches.match(location.href).then((hit) => Boolean(hit))")
     field = page.locator("#token-input")
 
@@ -152,7 +155,7 @@ def test_scanner_offline_queues_and_syncs_once(live_server, scene, page):
     field.fill(registration.badge_token)  # the same badge scanned twice while offline
     field.press("Enter")
     page.wait_for_function(
-        "document.getElementById('scanner-connection')"
+        "() => document.getElementById('scanner-connection')"
         ".textContent.includes('waiting to be sent: 2')"
     )
     offline_status = page.locator("#scanner-connection").inner_text()
@@ -160,12 +163,14 @@ def test_scanner_offline_queues_and_syncs_once(live_server, scene, page):
     # The service worker keeps the page: it reloads without a network, queue intact.
     page.reload()
     page.wait_for_function(
-        "document.getElementById('scanner-connection')"
+        "() => document.getElementById('scanner-connection')"
         ".textContent.includes('waiting to be sent: 2')"
     )
 
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('scanner-connection').dataset.synced === '2'")
+    page.wait_for_function(
+        "() => document.getElementById('scanner-connection').dataset.synced === '2'"
+    )
 
     assert queued == "Saved on this device — it will be checked when the connection returns."
     assert offline_status.startswith("Offline: scans are saved on this device")
