@@ -331,6 +331,8 @@ LOGGING = {
         # which logs every one of them at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # WeasyPrint logs seven "Step …" lines at INFO for every group of badges it lays out.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

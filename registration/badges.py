@@ -16,9 +16,9 @@ Long text never reaches the cut line: it is first made smaller (down to a minimu
 wrapped at word boundaries over a fixed number of lines, and the last line ends with an
 ellipsis; the badge box also hides anything that would still overflow.
 
-The QR code is not drawn by WeasyPrint (its SVG path parser would double the time of a
-3,500-badge batch): the page leaves an empty zone with an id, and the modules are written into
-the page as filled PDF rectangles (vectors) where WeasyPrint placed that zone.
+The QR code is not drawn by WeasyPrint (its SVG path parser added about 70 % to the time of
+a batch): the page leaves an empty zone with an id, and the modules are written into the page
+as filled PDF rectangles (vectors) where WeasyPrint placed that zone (``Page.anchors``).
 
 WeasyPrint, fontTools and qrcode are imported inside the functions that use them (heavy, and
 only the badge views and the worker need them).
