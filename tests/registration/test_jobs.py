@@ -176,3 +176,23 @@ def test_sweep_schedule_is_created_by_name():
 
     rows = Schedule.objects.filter(name="jobs: restart jobs of dead workers")
     assert [(r.func, r.minutes) for r in rows] == [("conference.jobs.job_sweep_task", 1)]
+
+
+def test_deleting_an_event_deletes_its_jobs_and_files(event, django_capture_on_commit_callbacks):
+    # No registrations: they protect the event from deletion (anonymisation is the way there).
+    batch = badge_batch_create(event=event, by=None)
+    export = report_export_request(event=event, fmt="xlsx", language="en")
+    job_run(job_id=batch.job_id)
+    job_run(job_id=export.job_id)
+    assert len(_private_files()) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Job.objects.get(pk=export.job_id).delete()  # a job deleted on its own takes its export
+        event.delete()
+
+    assert (Job.objects.count(), ReportExport.objects.count(), BadgeBatch.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    assert _private_files() == []
