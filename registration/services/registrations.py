@@ -556,9 +556,13 @@ def registration_repeat_notice(
 
     ``page``: the copy of the event the form was on (used when in the e-mail's language).
     Side effect: at most one ``already_registered`` e-mail per registration per quarter hour
-    (a double submit, or a stranger trying the address many times, sends one).
+    (a stranger trying the address many times sends one), none in the quarter hour after the
+    registration was made (a double submit: the registration's own e-mail has the link).
     """
-    bucket = int(timezone.now().timestamp() // NOTICE_BUCKET_SECONDS)
+    now = timezone.now()
+    if registration.created_at > now - dt.timedelta(seconds=NOTICE_BUCKET_SECONDS):
+        return
+    bucket = int(now.timestamp() // NOTICE_BUCKET_SECONDS)
     message_queue(
         registration=registration,
         kind="already_registered",

@@ -27,7 +27,8 @@ def sign_in(client, password=PASSWORD, username="organiser"):
 
 
 def signed_in(client) -> bool:
-    return client.get("/admin/").status_code == 200
+    """An admin page answers (not a redirect to sign in or to the code)."""
+    return client.get("/admin/account/").status_code == 200
 
 
 def code(device: TOTPDevice) -> str:
@@ -128,7 +129,7 @@ def test_enrol_shows_a_qr_code_and_turns_on_with_one_right_code(staff, client):
     assert signed_in(client)  # this session is verified by the code just typed
     other = Client()
     sign_in(other)
-    assert other.get("/admin/").status_code == 302  # a new sign-in needs the code
+    assert not signed_in(other)  # a new sign-in needs the code
 
 
 def test_otp_required_sends_users_without_a_device_to_enrol(staff, client, settings):
@@ -146,3 +147,9 @@ def test_verify_refuses_a_next_url_of_another_site(staff, client):
         "/admin/otp/verify/", {"token": code(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/admin/"
+
+
+def test_account_page_offers_two_step_sign_in(staff, client):
+    client.force_login(staff)
+    html = client.get("/admin/account/").content.decode()
+    assert 'href="/admin/otp/enrol/"' in html

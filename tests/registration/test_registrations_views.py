@@ -93,10 +93,7 @@ def test_post_registers_redirects_and_double_submit_returns_existing(client):
     page = client.get(second["Location"])
     assert "Перевірте пошту" in page.content.decode()
     assert Registration.objects.count() == 1
-    assert list(Message.objects.order_by("pk").values_list("kind", flat=True)) == [
-        "confirm_email",
-        "already_registered",
-    ]
+    assert Message.objects.count() == 1  # a double submit: the first e-mail has the link
     reg = Registration.objects.get()
     assert reg.language == "uk"
     assert reg.event_id == event.pk
