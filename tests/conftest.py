@@ -36,6 +36,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /ru/ or /uk/ leaves that language active in the thread (LocaleMiddleware
+    does not reset it), so a later test's ``reverse()`` would build /ru/ URLs: reset it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (and cached pages) live in the cache: no test inherits another's."""
     from django.core.cache import cache
