@@ -134,3 +134,19 @@ def test_bulk_action_of_another_events_organiser_changes_nothing(client, world):
     registration.refresh_from_db()
     assert registration.access_key == key_before
     assert not Message.objects.filter(kind="link_new").exists()
+
+
+def test_lost_link_form_after_revoke_sends_the_current_link(client, world):
+    registration = world["registration"]
+    old_key = sign_key(registration)
+    registration_links_revoke(registration=registration, by=world["manager"])
+    page = client.get(f"/en/registration/manage/{old_key}/")
+    resend_url = reverse("registration:resend_link", kwargs={"event_id": world["ours"].pk})
+
+    client.post(resend_url, {"email": registration.email})
+
+    assert resend_url in page.content.decode()
+    message = Message.objects.get(registration=registration, kind="link_resend")
+    path = re.search(r"https?://[^/]+(/\w\w/registration/manage/[^/\s]+/)", message.body_text)
+    assert client.get(path.group(1)).status_code == 200
+    assert path.group(1).split("/")[-2] != old_key
