@@ -194,6 +194,8 @@ AXES_COOLOFF_TIME = int(os.environ.get("AXES_COOLOFF_MINUTES", "30")) / 60
 # from elsewhere, and one address cannot try every username freely (each has its limit).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# One "AXES: BEGIN ..." line on every management command and worker start says nothing new.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "conference.otp.lockout_response"
 # The client's address as the rate limits see it (RATELIMIT_IP_META_KEY behind a proxy).
 AXES_CLIENT_IP_CALLABLE = "conference.otp.client_ip"
