@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,15 +50,32 @@ def worker_env(**extra: str) -> dict[str, str]:
 
 
 def start_cluster(**extra_env: str) -> subprocess.Popen:
-    """Start ``manage.py qcluster`` in its own process group (so it can be killed whole)."""
-    return subprocess.Popen(  # noqa: S603
+    """Start ``manage.py qcluster`` in its own process group (so it can be killed whole).
+
+    Its log goes to a temporary file, not a pipe: nobody reads a pipe while the test waits,
+    and a cluster that logs more than the pipe holds (64 KB) blocks on its next line — a
+    worker stuck without an error. ``cluster_log`` reads the file for a failure message.
+    """
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open with the process, read later
+    proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
         env=worker_env(**extra_env),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         start_new_session=True,
     )
+    proc.log_file = log
+    return proc
+
+
+def cluster_log(proc: subprocess.Popen, *, tail: int = 4000) -> str:
+    """The last ``tail`` characters the cluster logged (stderr)."""
+    log = getattr(proc, "log_file", None)
+    if log is None:
+        return ""
+    log.seek(0)
+    return log.read().decode(errors="replace")[-tail:]
 
 
 def stop_cluster(proc: subprocess.Popen, *, kill: bool = False) -> None:
