@@ -57,7 +57,9 @@ def _send_everything_due() -> None:
 def _setup():
     event = event_with_agenda()
     people = [confirmed(event) for _ in range(3)]
-    factories.RegistrationFactory(event=event, status="waitlisted")
+    # A confirmed address: promotion then gives a place and an invite (an unconfirmed one must
+    # confirm first and gets no calendar yet).
+    factories.RegistrationFactory(event=event, status="waitlisted", email_confirmed_at=timezone.now())
     messages_send_due()
     mail.outbox.clear()
     return event, people
