@@ -59,7 +59,9 @@ def _setup():
     people = [confirmed(event) for _ in range(3)]
     # A confirmed address: promotion then gives a place and an invite (an unconfirmed one must
     # confirm first and gets no calendar yet).
-    factories.RegistrationFactory(event=event, status="waitlisted", email_confirmed_at=timezone.now())
+    factories.RegistrationFactory(
+        event=event, status="waitlisted", email_confirmed_at=timezone.now()
+    )
     messages_send_due()
     mail.outbox.clear()
     return event, people
