@@ -188,9 +188,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
-    deletion_requested_at = models.DateTimeField(
-        _("deletion requested at"), null=True, blank=True
-    )
+    deletion_requested_at = models.DateTimeField(_("deletion requested at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, db_index=True)
 
     class Meta:
