@@ -13,6 +13,27 @@ class RegistrationConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_role_groups, sender=self)  # a group per staff role
+        _csv_cells_never_formulas()
+
+
+def _csv_cells_never_formulas() -> None:
+    """Every CSV that Wagtail's admin writes for us (site history, snippet listings) passes its
+    cells through ``safe_cell``: Wagtail's XLSX writer already stores strings as text, its CSV
+    writer does not, and an event title or a label starting with ``=`` would become a live
+    formula in a spreadsheet. One wrapper here instead of a subclass of each Wagtail view."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    from registration.spreadsheets import safe_cell
+
+    original = SpreadsheetExportMixin.write_csv_row
+    if getattr(original, "_safe_cells", False):
+        return
+
+    def write_csv_row(self, writer, row_dict):
+        return original(self, writer, {field: safe_cell(v) for field, v in row_dict.items()})
+
+    write_csv_row._safe_cells = True
+    SpreadsheetExportMixin.write_csv_row = write_csv_row
 
 
 def _sync_role_groups(sender, **kwargs) -> None:

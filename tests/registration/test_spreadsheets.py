@@ -94,3 +94,21 @@ def test_report_xlsx_survey_answer_starting_with_equals_is_text():
         assert cell.quotePrefix is True
     numbers = [c for row in book["Participation"].iter_rows(min_row=2) for c in row[1:5]]
     assert all(c.data_type == "n" for c in numbers if c.value is not None)
+
+
+@pytest.mark.django_db
+def test_site_history_csv_writes_a_formula_like_title_as_text(client):
+    from wagtail.log_actions import log
+
+    event = event_create(translations=(), title=FORMULA)
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    log(event, "wagtail.edit", user=admin)
+    client.force_login(admin)
+
+    response = client.get(reverse("wagtailadmin_reports:site_history"), {"export": "csv"})
+
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    titles = [cell for row in rows[1:] for cell in row if FORMULA in cell]
+    assert titles
+    assert set(titles) == {f"'{FORMULA}"}
