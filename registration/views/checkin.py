@@ -243,12 +243,12 @@ def bench_bare(request: HttpRequest, event_id: int) -> JsonResponse:
 def badge_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The participant's badge as PDF (``?layout=a4`` for an A4 sheet); confirmed only."""
     from registration.badges import badge_pdf_for
-    from registration.links import LinkError, registration_from_key
+    from registration.links import LinkError, link_invalid_response, registration_from_key
 
     try:
         registration = registration_from_key(key)
     except LinkError as exc:
-        raise Http404 from exc
+        return link_invalid_response(request, exc)  # says why, and how to get a new link
     if registration.status != RegistrationStatus.CONFIRMED:
         raise Http404
     layout = "a4" if request.GET.get("layout") == "a4" else "a6"

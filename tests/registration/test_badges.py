@@ -142,13 +142,15 @@ def test_participant_badge_link_not_served_unless_confirmed(client, event, statu
     assert client.get(url).status_code == 404
 
 
-def test_participant_badge_link_with_forged_key_is_404(client, event):
+def test_participant_badge_link_with_forged_key_gives_no_pdf(client, event):
     registration = aigerim(event)
     key = sign_key(registration)
 
     for bad in (key[:-2], "forged", sign_key(registration, purpose="other")):
         response = client.get(reverse("registration:badge_pdf", kwargs={"key": bad}))
-        assert response.status_code == 404
+        # The same "this link does not work" page as the personal page's, never a PDF.
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
 
 
 def test_badge_batch_build_makes_one_pdf_with_progress(event, settings, tmp_path):

@@ -111,3 +111,14 @@ def test_tampered_link_is_400_and_points_at_lost_link_only_in_general(client):
 
     assert response.status_code == 400
     assert "Lost your link?" in response.content.decode()
+
+
+def test_badge_link_of_event_ended_beyond_limit_is_410_and_says_why(client):
+    event = _past_event(contact_name="Dana Organiser", contact_email="dana@example.org")
+    registration = factories.RegistrationFactory(event=event)
+
+    response = client.get(f"/en/registration/manage/{sign_key(registration)}/badge.pdf")
+
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    assert "stop working 90 days after the event ends" in response.content.decode()
