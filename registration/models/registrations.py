@@ -219,6 +219,9 @@ class Registration(models.Model):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
 
+    # The column heading of the participants list (Django's label_for_field reads it).
+    full_name.fget.short_description = pgettext_lazy("person", "Full name")
+
     @property
     def name_on_badge(self) -> str:
         return self.badge_name or self.full_name
