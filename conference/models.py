@@ -91,3 +91,44 @@ def _job_deleted(sender, instance: Job, **kwargs) -> None:
     if instance.file:
         storage, name = instance.file.storage, instance.file.name
         transaction.on_commit(lambda: storage.delete(name))
+
+
+class JobBacked:
+    """Cheap views of the ``job`` of a model that asks for long work (a badge batch, a report
+    export), for templates and JSON; and the job (with its private file) goes when the row
+    goes, also when an event's deletion cascades to it (``job_follows_deletion``)."""
+
+    job: Job
+
+    @property
+    def status(self) -> str:
+        return self.job.status
+
+    def get_status_display(self) -> str:
+        return self.job.get_status_display()
+
+    @property
+    def total(self) -> int:
+        return self.job.total
+
+    @property
+    def percent(self) -> int:
+        return self.job.percent
+
+    @property
+    def file(self):
+        return self.job.file
+
+    @property
+    def error(self) -> str:
+        return self.job.error
+
+    @classmethod
+    def job_follows_deletion(cls) -> None:
+        """Connect the receiver that deletes the row's job after the row (call once, after the
+        class is defined)."""
+
+        def _deleted(sender, instance, **kwargs) -> None:
+            Job.objects.filter(pk=instance.job_id).delete()
+
+        post_delete.connect(_deleted, sender=cls, weak=False, dispatch_uid=f"job:{cls.__name__}")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from conference.models import Job, JobStatus
+from conference.models import JobBacked, JobStatus
 
 
 class CheckIn(models.Model):
@@ -54,7 +52,7 @@ class BadgeLayout(models.TextChoices):
 BadgeBatchStatus = JobStatus
 
 
-class BadgeBatch(models.Model):
+class BadgeBatch(JobBacked, models.Model):
     """One PDF of many badges, asked for by staff and made by a ``conference.Job``.
 
     The job holds the status, the progress (badges made of ``total``), the lease and the file.
@@ -96,33 +94,10 @@ class BadgeBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.event_id} · {self.layout} · {self.job_id}"
 
-    # Cheap views of the job, for templates and JSON.
-    @property
-    def status(self) -> str:
-        return self.job.status
-
-    def get_status_display(self) -> str:
-        return self.job.get_status_display()
-
+    # The rest of the job's views come from JobBacked.
     @property
     def done(self) -> int:
         return self.job.progress
 
-    @property
-    def total(self) -> int:
-        return self.job.total
 
-    @property
-    def file(self):
-        return self.job.file
-
-    @property
-    def percent(self) -> int:
-        return self.job.percent
-
-
-@receiver(post_delete, sender=BadgeBatch)
-def _badge_batch_deleted(sender, instance: BadgeBatch, **kwargs) -> None:
-    # The job (and with it the PDF of every name) goes with the batch, also when an event's
-    # deletion cascades here.
-    Job.objects.filter(pk=instance.job_id).delete()
+BadgeBatch.job_follows_deletion()

@@ -6,11 +6,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from conference.models import Job, JobStatus
+from conference.models import JobBacked, JobStatus
 
 
 class Recommendation(models.Model):
@@ -66,7 +64,7 @@ def export_path(instance, filename: str) -> str:
 ExportStatus = JobStatus
 
 
-class ReportExport(models.Model):
+class ReportExport(JobBacked, models.Model):
     """One requested export of an event's report, made by a ``conference.Job``.
 
     The job holds the status, the progress in percent (``total`` is 100), the lease and the
@@ -105,28 +103,10 @@ class ReportExport(models.Model):
     def __str__(self) -> str:
         return f"{self.event_id} {self.format} {self.language} ({self.job_id})"
 
-    # Cheap views of the job, for templates and JSON.
-    @property
-    def status(self) -> str:
-        return self.job.status
-
-    def get_status_display(self) -> str:
-        return self.job.get_status_display()
-
+    # The rest of the job's views come from JobBacked.
     @property
     def progress(self) -> int:
         return self.job.percent
 
-    @property
-    def file(self):
-        return self.job.file
 
-    @property
-    def error(self) -> str:
-        return self.job.error
-
-
-@receiver(post_delete, sender=ReportExport)
-def _report_export_deleted(sender, instance: ReportExport, **kwargs) -> None:
-    # The job and its file go with the export, also when an event's deletion cascades here.
-    Job.objects.filter(pk=instance.job_id).delete()
+ReportExport.job_follows_deletion()
