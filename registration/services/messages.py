@@ -109,14 +109,19 @@ def message_build(
     context: dict[str, Any] | None = None,
     send_after: dt.datetime | None = None,
     bulk=None,
+    ics: bytes | str = b"",
+    ics_method: str = "",
+    sequence: int | None = None,
+    resend_of: Message | None = None,
+    build: bool = True,
 ) -> Message:
-    """An unsaved outbox row for an e-mail without a calendar entry, rendered now in the
-    participant's language and built for the wire: for a fan-out that inserts a chunk of rows
-    at once (``bulk_create``) with the progress that goes with it. No side effects; the
-    caller saves the row and calls ``messages_kick`` in its transaction.
+    """An unsaved outbox row, rendered now in the participant's language and (unless
+    ``build=False``) built for the wire. ``message_queue`` saves one; a fan-out inserts a
+    chunk of them at once (``bulk_create``) with the progress that goes with it. No side
+    effects; the caller saves the row and calls ``messages_kick`` in its transaction.
     """
     full_context = message_context(registration, context)
-    full_context.setdefault("ics_method", "")
+    full_context.setdefault("ics_method", ics_method)
     subject, text, html = message_render(
         kind=kind, language=registration.language, context=full_context
     )
@@ -130,10 +135,15 @@ def message_build(
         subject=subject[:300],
         body_text=text,
         body_html=html,
+        ics=ics.decode() if isinstance(ics, bytes) else ics,
+        ics_method=ics_method,
+        sequence=sequence,
         send_after=send_after,
         bulk=bulk,
+        resend_of=resend_of,
     )
-    message.wire = message_wire(message)
+    if build:
+        message.wire = message_wire(message)
     return message
 
 
@@ -164,7 +174,6 @@ def message_queue(
     """
     if Message.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    full_context = message_context(registration, context)
     try:
         with transaction.atomic():
             if not ics:
@@ -179,29 +188,19 @@ def message_queue(
                     )
                     if prepared is not None:
                         ics, ics_method, sequence = prepared
-            full_context.setdefault("ics_method", ics_method)
-            subject, text, html = message_render(
-                kind=kind, language=registration.language, context=full_context
-            )
-            message = Message(
-                event=registration.event,
+            message = message_build(
                 registration=registration,
                 kind=kind,
                 dedupe_key=dedupe_key,
-                to_email=registration.email,
-                language=registration.language,
-                subject=subject[:300],
-                body_text=text,
-                body_html=html,
-                ics=ics.decode() if isinstance(ics, bytes) else ics,
-                ics_method=ics_method,
-                sequence=sequence,
+                context=context,
                 send_after=send_after,
                 bulk=bulk,
+                ics=ics,
+                ics_method=ics_method,
+                sequence=sequence,
                 resend_of=resend_of,
+                build=build,
             )
-            if build:
-                message.wire = message_wire(message)
             message.save(force_insert=True)
     except IntegrityError:
         return None  # a concurrent caller queued the same message first
