@@ -133,6 +133,12 @@ def link_invalid_response(request: HttpRequest, exc: LinkError) -> HttpResponse:
         context,
         status=STATUS.get(exc.code, 400),
     )
+    return private_page(response)
+
+
+def private_page(response: HttpResponse) -> HttpResponse:
+    """Pages reached by a personal link are never cached (by a proxy or the browser's back
+    button on a shared computer) or indexed."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

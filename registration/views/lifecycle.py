@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registration.links import LinkError, registration_from_key
+from registration.links import LinkError, link_invalid_response, registration_from_key
+from registration.links import private_page as _private
 from registration.models import Registration
 from registration.selectors.lifecycle import (
     personal_data_export,
@@ -28,21 +29,11 @@ from registration.selectors.registrations import event_in_language
 from registration.services.lifecycle import LifecycleError, deletion_request, privacy_accept
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages reached by a personal link are never cached or indexed."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _registration(request: HttpRequest, key: str) -> Registration | HttpResponse:
     try:
         return registration_from_key(key)
     except LinkError as exc:
-        status = 400 if exc.code == "bad_signature" else 410
-        response = render(request, "registration/link_invalid.html", {"code": exc.code})
-        response.status_code = status
-        return _private(response)
+        return link_invalid_response(request, exc)  # says why, and how to get a new link
 
 
 def _manage(key: str) -> HttpResponse:

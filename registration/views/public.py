@@ -24,6 +24,7 @@ from cms.fields import language_name
 from cms.models import EventPage
 from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
 from registration.links import LinkError, link_invalid_response, registration_from_key
+from registration.links import private_page as _private
 from registration.models.registrations import RegistrationStatus
 from registration.ratelimits import RATE_LIMIT_MESSAGE, rate_limited
 from registration.selectors.registrations import event_in_language, event_public
@@ -53,13 +54,6 @@ S = RegistrationStatus
 
 def _interface_language(request: HttpRequest) -> str:
     return (getattr(request, "LANGUAGE_CODE", None) or get_language() or "en")[:2]
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages reached by a personal link are never cached or indexed."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _register_state(event: EventPage) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from registration.links import LinkError, link_invalid_response, registration_from_key
+from registration.links import private_page as _private
 from registration.models import QuestionKind, Survey, SurveyResponse
 from registration.models.surveys import LIKERT_MAX, LIKERT_MIN
 from registration.ratelimits import RATE_LIMIT_MESSAGE, rate_limited
@@ -70,12 +71,6 @@ class SurveyForm(forms.Form):
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @never_cache
