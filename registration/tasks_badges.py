@@ -6,10 +6,11 @@ queue after an upgrade runs its batch's job the same way (idempotent).
 
 from __future__ import annotations
 
+from conference.jobs import job_run
+
 
 def badge_batch_build(batch_id: int) -> str:
     """Run the job of one badge batch (a finished or held job is left alone)."""
-    from conference.jobs import job_run
     from registration.models import BadgeBatch
 
     job_id = BadgeBatch.objects.filter(pk=batch_id).values_list("job_id", flat=True).first()

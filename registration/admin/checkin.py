@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from conference.storage import private_file_response
 from registration.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
 from registration.models.registrations import ParticipantRole
 from registration.permissions import access_log, events_for
@@ -164,8 +165,6 @@ def badge_batch_progress(request: HttpRequest, batch_id: int) -> JsonResponse:
 def badge_batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch's PDF from private storage, for the event's organisers and managers only;
     every download is written to the audit log (the file holds every participant's name)."""
-    from conference.storage import private_file_response
-    from registration.permissions import access_log
 
     batch = _batch_for(request, batch_id)
     if batch.status != BadgeBatchStatus.DONE or not batch.file:

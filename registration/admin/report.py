@@ -31,6 +31,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.models import EventPage, Session
+from conference.storage import private_file_response
 from registration.models import (
     ExportFormat,
     ExportStatus,
@@ -207,8 +208,6 @@ def report_export(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect(_detail_url(event, anchor="export"))
     fmt, language = form.cleaned_data["format"], form.cleaned_data["language"]
     if Registration.objects.filter(event=event).count() <= services.inline_export_max():
-        from registration.permissions import access_log
-
         name, data = services.report_export_file(event=event, fmt=fmt, language=language)
         access_log(
             user=request.user,
@@ -283,8 +282,6 @@ def report_export_json(request: HttpRequest, export_id: int) -> JsonResponse:
 def report_export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     """The export's file from private storage, for the event's reporters and organisers;
     every download is written to the audit log."""
-    from conference.storage import private_file_response
-    from registration.permissions import access_log
 
     export = _export_for(request, export_id)
     if export.status != ExportStatus.DONE or not export.file:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from cms.fields import language_name
 from cms.models import EventPage
+from conference.jobs import JobResult, job_create, job_run
 from registration.models import (
     BadgeBatch,
     BadgeLayout,
@@ -31,9 +32,6 @@ from registration.models import (
     Registration,
     RegistrationStatus,
 )
-
-if TYPE_CHECKING:
-    from conference.jobs import JobResult
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -359,7 +357,6 @@ def badge_batch_create(
     Side effects: a ``conference.Job`` (kind ``badge_batch``) and its ``BadgeBatch`` row; the
     job's task is queued after commit.
     """
-    from conference.jobs import job_create
     from registration.selectors.checkin import badge_registrations
 
     event = event.source
@@ -401,7 +398,6 @@ def badge_batch_work(*, job, context) -> JobResult:
     """
     import tempfile
 
-    from conference.jobs import JobResult
     from registration.badges import badge_data, badges_pdf, event_titles
     from registration.selectors.checkin import badge_registrations
 
@@ -427,8 +423,6 @@ def badge_batch_build(*, batch_id: int) -> BadgeBatch | None:
     live worker holds, is left alone. Returns the batch, or None if it is gone.
     Side effects: those of ``job_run``.
     """
-    from conference.jobs import job_run
-
     batch = BadgeBatch.objects.filter(pk=batch_id).select_related("job").first()
     if batch is None:
         return None

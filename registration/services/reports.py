@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from conference.jobs import JobResult, job_create, job_run
 from registration.models import ExportFormat, Recommendation, ReportExport
 
 
@@ -121,8 +122,6 @@ def report_export_request(*, event, fmt: str, language: str, user=None) -> Repor
     Side effects: a ``conference.Job`` (kind ``report_export``, progress in percent) and its
     ``ReportExport`` row; the job's task is queued after commit.
     """
-    from conference.jobs import job_create
-
     if fmt not in ExportFormat.values:
         raise ReportError(_("Unknown export format."), code="bad_format")
     user = user if getattr(user, "pk", None) else None
@@ -145,8 +144,6 @@ def report_export_work(*, job, context):
     Called by ``conference.jobs.job_run`` (which keeps the file in private storage and marks
     the job done or failed). Side effects: the job's progress and lease via ``context``.
     """
-    from conference.jobs import JobResult
-
     export = ReportExport.objects.select_related("event").get(job=job)
     name, data = report_export_file(
         event=export.event,
@@ -163,8 +160,6 @@ def report_export_run(*, export_id: int) -> bool:
     The same path as the worker's: a finished export, or one a live worker holds, is left
     alone, so a retried task does nothing. Side effects: those of ``conference.jobs.job_run``.
     """
-    from conference.jobs import job_run
-
     job_id = ReportExport.objects.filter(pk=export_id).values_list("job_id", flat=True).first()
     if job_id is None:
         return False
