@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import FieldOfWork, Organiser, Room, Speaker
+from cms.selectors import document_restricted_events
 
 
 class SpeakerViewSet(SnippetViewSet):
@@ -63,8 +64,6 @@ def keep_participant_papers_private(document, request):
     """A document used by a participants-only paper is not served at its public URL, except
     to those the ``PAPER_READER_HOOK`` answers for; participants download it through their
     personal page instead. 404, so that the URL does not tell that the paper exists."""
-    from cms.selectors import document_restricted_events
-
     event_ids = document_restricted_events(document.pk)
     if not event_ids:
         return None

@@ -32,6 +32,7 @@ from registration.models import (
     RegistrationStatus,
     StatusChange,
 )
+from registration.models.registrations import AccessNeed, DietaryNeed
 from registration.selectors.registrations import registrations_visible_to
 
 #: How long the version in force is remembered; every publish also makes it stale at once
@@ -228,8 +229,6 @@ def _choice(answer: Answer, language: str) -> str:
 def personal_data_labelled(*, registration: Registration) -> list[tuple[str, str]]:
     """The registration's own fields as (label, readable value) for the "my data" page."""
     r = registration
-    from registration.models.registrations import AccessNeed, DietaryNeed
-
     access = dict(AccessNeed.choices)
     dietary = dict(DietaryNeed.choices)
     rows = [

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import BaseLogEntry
 
+from cms.models import EventPage
 from registration.models import (
     AcceptedThrough,
     Answer,
@@ -39,7 +40,11 @@ from registration.models import (
     SurveyResponse,
 )
 from registration.models.registrations import new_token
-from registration.selectors.lifecycle import privacy_notice_current
+from registration.selectors.lifecycle import (
+    privacy_notice_current,
+    registrations_due_for_anonymisation,
+)
+from registration.services.registrations import ACTIVE, registration_cancel
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +125,6 @@ def deletion_carry_out(*, registration: Registration, by=None) -> Registration:
     registration is anonymised. Side effects: those of ``registration_cancel`` and
     ``registration_anonymise``.
     """
-    from registration.services.registrations import ACTIVE, registration_cancel
-
     with transaction.atomic():
         fresh = Registration.objects.select_for_update().get(pk=registration.pk)
         if fresh.anonymised_at is not None:
@@ -247,8 +250,6 @@ def _delete_event_files(registration: Registration) -> int:
     Found by shape, not by name: every registration model with an ``event`` and a file, on
     itself or on a row it points to (a job that holds the file).
     """
-    from cms.models import EventPage
-
     deleted = 0
     for model in apps.get_app_config("registration").get_models():
         fields = {f.name: f for f in model._meta.concrete_fields}
@@ -352,8 +353,6 @@ def anonymise_due(*, today: dt.date | None = None) -> int:
     One transaction per registration, so a worker that dies part-way loses nothing and the
     next run goes on where it stopped. Side effects: those of ``registration_anonymise``.
     """
-    from registration.selectors.lifecycle import registrations_due_for_anonymisation
-
     today = today or timezone.localdate()
     done = 0
     for pk in list(registrations_due_for_anonymisation(today=today).values_list("pk", flat=True)):

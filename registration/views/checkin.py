@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import EventPage
 from conference.middleware import permissions_policy
+from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models import RegistrationStatus
 from registration.models.registrations import StaffRole
 from registration.permissions import access_log, events_for, user_has_event_role
@@ -243,7 +244,6 @@ def bench_bare(request: HttpRequest, event_id: int) -> JsonResponse:
 def badge_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The participant's badge as PDF (``?layout=a4`` for an A4 sheet); confirmed only."""
     from registration.badges import badge_pdf_for
-    from registration.links import LinkError, link_invalid_response, registration_from_key
 
     try:
         registration = registration_from_key(key)

@@ -27,6 +27,7 @@ from registration.links import LinkError, link_invalid_response, registration_fr
 from registration.links import private_page as _private
 from registration.models.registrations import RegistrationStatus
 from registration.ratelimits import RATE_LIMIT_MESSAGE, rate_limited
+from registration.selectors.lifecycle import privacy_notice_current, privacy_page_in_language
 from registration.selectors.registrations import event_in_language, event_public
 from registration.services.registrations import (
     ACTIVE,
@@ -257,8 +258,6 @@ def resend_link(request: HttpRequest, event_id: int) -> HttpResponse:
 def privacy(request: HttpRequest) -> HttpResponse:
     """The privacy notice the consent on the form refers to: the CMS's ``PrivacyPage`` in the
     visitor's language (a redirect); a site without that page shows the built-in short notice."""
-    from registration.selectors.lifecycle import privacy_notice_current, privacy_page_in_language
-
     page = privacy_page_in_language(_interface_language(request))
     if page is not None:
         return HttpResponseRedirect(page.get_url(request=request))
