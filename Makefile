@@ -54,6 +54,7 @@ test: setup
 lint: venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports
 
 format: venv
 	@$(VENV)/bin/ruff check --fix .

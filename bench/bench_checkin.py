@@ -58,8 +58,8 @@ print(json.dumps({{"event": event.pk, "session": session.session_key, "tokens": 
 PDF = """
 import io, json, time
 from registration.models import Registration
-from registration.services.checkin import badge_batch_build, badge_batch_create
-from registration.badges import qr_image
+from registration.checkin.services import badge_batch_build, badge_batch_create
+from registration.checkin.badges import qr_image
 from cms.models import EventPage
 
 event = EventPage.objects.get(slug="bench-checkin")

@@ -39,8 +39,8 @@ from django.db import transaction
 from django.utils import timezone
 from cms import demo
 from tests import factories
-from registration.models import Message
-from registration.services.messages import message_queue, message_build_email
+from registration.messaging.models import Message
+from registration.messaging.services.outbox import message_queue, message_build_email
 home = getattr(demo, "load_home", demo.load)()
 event = factories.event_create(parent=home, slug="bench-invites")
 factories.session_create(event)
@@ -63,7 +63,7 @@ RESET = """
 import datetime as dt
 from django.db import connection
 from django.utils import timezone
-from registration.models import Message
+from registration.messaging.models import Message
 Message.objects.update(status="pending", claim_token="", attempts=0, sent_at=None,
                        send_after=timezone.now() + dt.timedelta(days=1))
 if connection.vendor == "postgresql":
@@ -76,17 +76,17 @@ if connection.vendor == "postgresql":
 KICK = """
 import time
 from django_q.tasks import async_task
-from registration.models import Message
+from registration.messaging.models import Message
 Message.objects.update(send_after=None)
 print(time.time())
-async_task("registration.tasks.send_due_messages")
+async_task("registration.messaging.tasks.send_due_messages")
 """
 
 
 BUILD_AND_SEND = """
 import smtplib, time
-from registration.models import Message
-from registration.services.messages import message_build_email
+from registration.messaging.models import Message
+from registration.messaging.services.outbox import message_build_email
 rows = list(Message.objects.order_by("pk"))
 start = time.perf_counter()
 with smtplib.SMTP("127.0.0.1", {port}) as smtp:

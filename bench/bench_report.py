@@ -18,8 +18,9 @@ from django.utils import timezone, translation
 from wagtail.models import Locale
 from cms import demo
 from cms.models import EventPage, Session
-from registration.models import (Answer, CheckIn, Question, Recommendation, Registration, Survey,
-                                 SurveyResponse)
+from registration.models import Registration
+from registration.reports.models import Answer, Question, Recommendation, Survey, SurveyResponse
+from registration.checkin.models import CheckIn
 
 home = getattr(demo, "load_home", demo.load)()
 today = timezone.localdate()
@@ -80,8 +81,8 @@ for i in range(5):
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from registration import reports
-from registration.selectors.reports import report_build
+from registration.reports import exporters as reports
+from registration.reports.selectors import report_build
 
 def best(fn, repeat=3):
     times = []

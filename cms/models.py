@@ -14,7 +14,7 @@ from functools import cached_property
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.coreutils import get_supported_content_language_variant
@@ -366,10 +367,12 @@ class EventPage(RoutablePageMixin, Page):
 
     @path("register/", name="register")
     def register(self, request):
-        """The registration form: served by ``registration`` for this event's source page."""
-        from registration.views.public import register
-
-        return register(request, self)
+        """The registration form, served by the view the registration app registers under
+        the Wagtail hook ``event_register_view``: cms imports nothing of registration (the
+        import contract), and an event site without registration answers 404 here."""
+        for view in hooks.get_hooks("event_register_view"):
+            return view(request, self)
+        raise Http404
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "conference",
     "cms",
     "registration",
+    "registration.messaging",
+    "registration.checkin",
+    "registration.reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -393,8 +396,8 @@ JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "120"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
 #: Job kind → the function that does its work (a dotted path: conference imports nothing).
 JOB_HANDLERS = {
-    "badge_batch": "registration.services.checkin.badge_batch_work",
-    "report_export": "registration.services.reports.report_export_work",
+    "badge_batch": "registration.checkin.services.badge_batch_work",
+    "report_export": "registration.reports.services.reports.report_export_work",
 }
 
 # --- Reports -------------------------------------------------------------------------------

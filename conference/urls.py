@@ -34,6 +34,9 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("registration/", include("registration.urls")),
+    path("registration/", include("registration.checkin.urls")),
+    path("registration/", include("registration.messaging.urls")),
+    path("registration/", include("registration.reports.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

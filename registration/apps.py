@@ -7,9 +7,6 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self) -> None:
-        from registration.services.invites import connect_signals
-
-        connect_signals()  # calendar updates when an event's agenda is published
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_role_groups, sender=self)  # a group per staff role

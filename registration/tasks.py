@@ -1,75 +1,49 @@
-"""django-q2 tasks: thin adapters that fetch by primary key and call a service."""
+"""django-q2 tasks of the registration room: adapters that call one service each.
+
+Task paths from before the rooms were split (``registration.tasks.send_due_messages`` and
+friends) may still sit in a broker's queue after an upgrade; ``__getattr__`` hands them to the
+room that owns them now. ``setup_schedules`` rewrites stored schedules by name, so only queued
+tasks need this. Kept for one release.
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
+from importlib import import_module
+from typing import Any
 
-from registration.services.messages import message_send, messages_send_due
+from registration.services.lifecycle import anonymise_due as _anonymise_due
+from registration.services.registrations import registration_expire_unconfirmed
 
-#: A batch stops after this share of the task timeout and hands on to a follow-up task.
-BUDGET_SHARE = 0.5
-
-
-def send_message(message_id: int) -> bool:
-    """Send one outbox row (a no-op if it is gone, not due or already sent)."""
-    return message_send(message_id=message_id)
-
-
-def send_due_messages(helper: bool = False) -> int:
-    """Send every due outbox row; enqueued after each commit that queues mail, and scheduled
-    every minute as a safety net. The first task of a large batch asks idle workers to help.
-    """
-    workers = int(settings.Q_CLUSTER.get("workers", 1))
-    return messages_send_due(
-        fan_out=0 if helper else max(workers - 1, 0),
-        budget=settings.Q_CLUSTER.get("timeout", 300) * BUDGET_SHARE,
-    )
-
-
-def messages_tick() -> int:
-    """The safety net, every minute: send what is due (and what a dead worker left)."""
-    return send_due_messages()
-
-
-def resume_fan_outs() -> int:
-    """The other safety net, every minute: finish fan-outs (organiser's notes, agenda updates,
-    event cancellations) whose worker died or whose task the broker lost."""
-    from registration.services.invites import calendar_pending_catch_up
-    from registration.services.notices import organiser_messages_resume
-
-    return organiser_messages_resume() + calendar_pending_catch_up()
-
-
-def queue_calendar_updates(event_id: int) -> int:
-    """One update per confirmed participant after the agenda changed."""
-    from registration.services.invites import calendar_updates_queue
-
-    return calendar_updates_queue(event_id=event_id)
-
-
-def queue_event_cancellations(event_id: int) -> int:
-    """``METHOD:CANCEL`` to everyone after the organiser cancelled the event."""
-    from registration.services.invites import event_cancellations_queue
-
-    return event_cancellations_queue(event_id=event_id)
-
-
-def queue_organiser_message(message_id: int) -> int:
-    """The organiser's note, one row per recipient."""
-    from registration.services.notices import organiser_message_queue
-
-    return organiser_message_queue(message_id=message_id)
-
-
-def queue_reminders() -> int:
-    """Reminders and survey invitations whose moment has come (scheduled)."""
-    from registration.services.notices import reminders_queue_due, survey_invitations_queue_due
-
-    return reminders_queue_due() + survey_invitations_queue_due()
+#: Old task name → the module that runs it now (one release, then removed).
+MOVED_TASKS = dict.fromkeys(
+    (
+        "send_message",
+        "send_due_messages",
+        "messages_tick",
+        "resume_fan_outs",
+        "queue_calendar_updates",
+        "queue_event_cancellations",
+        "queue_organiser_message",
+        "queue_reminders",
+    ),
+    "registration.messaging.tasks",
+)
 
 
 def expire_unconfirmed() -> int:
     """Registrations whose e-mail address was never confirmed (scheduled hourly)."""
-    from registration.services.registrations import registration_expire_unconfirmed
-
     return registration_expire_unconfirmed()
+
+
+def anonymise_due() -> int:
+    """Anonymise registrations whose event's retention period is over (idempotent: an
+    anonymised registration is skipped). Returns how many were anonymised."""
+    return _anonymise_due()
+
+
+def __getattr__(name: str) -> Any:
+    # A dynamic import on purpose: the registration room never imports messaging (the
+    # import contract), but a task queued under the old path must still run.
+    if name in MOVED_TASKS:
+        return getattr(import_module(MOVED_TASKS[name]), name)
+    raise AttributeError(name)

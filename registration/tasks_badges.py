@@ -1,17 +1,12 @@
-"""Badge batch task: an adapter kept for tasks queued before batches became jobs.
+"""Old task path, kept for one release: tasks queued before the rooms were split still run.
 
-New batches are run by ``conference.jobs.job_run_task``; a task of this name still in the
-queue after an upgrade runs its batch's job the same way (idempotent).
+New code imports ``registration.checkin.tasks``.
 """
 
-from __future__ import annotations
+from importlib import import_module
+from typing import Any
 
-from conference.jobs import job_run
 
-
-def badge_batch_build(batch_id: int) -> str:
-    """Run the job of one badge batch (a finished or held job is left alone)."""
-    from registration.models import BadgeBatch
-
-    job_id = BadgeBatch.objects.filter(pk=batch_id).values_list("job_id", flat=True).first()
-    return job_run(job_id=job_id) if job_id else "gone"
+def __getattr__(name: str) -> Any:
+    # Dynamic on purpose: this shim must not make the registration room import its sub-rooms.
+    return getattr(import_module("registration.checkin.tasks"), name)

@@ -1,11 +1,12 @@
-"""Retention task: an adapter for the daily schedule that anonymises what is due."""
+"""Old task path, kept for one release: tasks queued before the rooms were split still run.
 
-from __future__ import annotations
+New code imports ``registration.tasks``.
+"""
+
+from importlib import import_module
+from typing import Any
 
 
-def anonymise_due() -> int:
-    """Anonymise registrations whose event's retention period is over (idempotent: an
-    anonymised registration is skipped). Returns how many were anonymised."""
-    from registration.services.lifecycle import anonymise_due as run
-
-    return run()
+def __getattr__(name: str) -> Any:
+    # Dynamic on purpose: this shim must not make the registration room import its sub-rooms.
+    return getattr(import_module("registration.tasks"), name)

@@ -1,20 +1,12 @@
-"""Worker tasks of the report: adapters that fetch by primary key and call a service."""
+"""Old task path, kept for one release: tasks queued before the rooms were split still run.
 
-from __future__ import annotations
+New code imports ``registration.reports.tasks``.
+"""
 
-
-def report_export_task(export_id: int) -> bool:
-    """Run one report export's job (kept for tasks queued before exports became jobs; new
-    exports run through ``conference.jobs.job_run_task``). A repeated task does nothing."""
-    from registration.services.reports import report_export_run
-
-    return report_export_run(export_id=export_id)
+from importlib import import_module
+from typing import Any
 
 
-def survey_remind_task(event_id: int) -> int:
-    """Queue survey reminders for one event (deduplicated per participant)."""
-    from cms.models import EventPage
-    from registration.services.surveys import survey_remind
-
-    event = EventPage.objects.filter(pk=event_id).first()
-    return survey_remind(event=event) if event else 0
+def __getattr__(name: str) -> Any:
+    # Dynamic on purpose: this shim must not make the registration room import its sub-rooms.
+    return getattr(import_module("registration.reports.tasks"), name)

@@ -1,5 +1,8 @@
 """Public registration URLs (under the language prefix): self-service by signed link.
 
+The badge, calendar and survey links of the personal page are the check-in, messaging and
+reports rooms' own URLs (mounted beside these under the same prefix).
+
 The registration form itself is a sub-URL of the event page (``<event>/register/``); it posts
 to ``events/<id>/register/`` here, which skips Wagtail's page routing.
 """
@@ -7,10 +10,8 @@ to ``events/<id>/register/`` here, which skips Wagtail's page routing.
 from django.conf import settings
 from django.urls import path
 
-from registration.views import calendar as calendar_views
-from registration.views import checkin, files, public
+from registration.views import files, public
 from registration.views import lifecycle as lifecycle_views
-from registration.views import survey as survey_views
 
 app_name = "registration"
 
@@ -21,7 +22,6 @@ urlpatterns = [
     path("manage/<str:key>/my-data/", lifecycle_views.data_html, name="data_html"),
     path("manage/<str:key>/delete/", lifecycle_views.deletion, name="deletion_request"),
     path("manage/<str:key>/privacy/", lifecycle_views.accept_privacy, name="privacy_accept"),
-    path("manage/<str:key>/badge.pdf", checkin.badge_pdf, name="badge_pdf"),
     path(
         "manage/<str:key>/papers/<int:paper_id>/<str:language>/",
         files.paper_download,
@@ -30,9 +30,6 @@ urlpatterns = [
     path("events/<int:event_id>/register/", public.register_submit, name="register"),
     path("events/<int:event_id>/lost-link/", public.resend_link, name="resend_link"),
     path("privacy/", public.privacy, name="privacy"),
-    path("survey/<str:key>/", survey_views.survey, name="survey"),
-    path("manage/<str:key>/calendar.ics", calendar_views.invite, name="calendar_invite"),
-    path("calendar/<str:key>.ics", calendar_views.feed, name="calendar_feed"),
 ]
 
 if settings.BENCH_ENDPOINTS:  # bench/bench_register.py only; never set in production

@@ -1,9 +1,14 @@
-"""Wagtail admin hooks of the registration app: each admin area registers its own."""
+"""Wagtail admin hooks of the registration room; check-in, messaging and reports register
+their own (each room's ``wagtail_hooks``)."""
 
-import registration.admin.checkin  # noqa: F401 — registers the check-in URLs and menu item
-import registration.admin.hooks  # noqa: F401, E402 — participants, bulk actions, roles, logistics
+from wagtail import hooks
+
+import registration.admin.hooks  # noqa: F401 — participants, bulk actions, roles, audit actions
 import registration.admin.lifecycle  # noqa: F401 — deletion requests, carried out by staff
 import registration.admin.links  # noqa: F401 — "Revoke links and send a new one"
-import registration.admin.messages  # noqa: F401, E402 — message log, resend, write to participants
-import registration.admin.report  # noqa: F401 — the report, recommendations, exports, surveys
 import registration.views.files  # noqa: F401 — staff read participants-only papers
+from registration.views.public import register
+
+# ``<event page>/register/``: the event page's route asks this hook for its view, so that cms
+# imports nothing of registration.
+hooks.register("event_register_view", register)

@@ -7,13 +7,10 @@ shared ``ModelLogEntry`` table, which every holder of a model permission reads.
 
 from __future__ import annotations
 
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from registration.admin.logistics import logistics
 from registration.admin.registrations import (
     BULK_ACTIONS,
     RegistrationDeleteBulkAction,
@@ -21,7 +18,6 @@ from registration.admin.registrations import (
 )
 from registration.admin.roles import EventRoleViewSet
 from registration.models import EventLogEntry, EventRole, Registration
-from registration.permissions import PARTICIPANT_ROLES, events_for
 
 register_snippet(RegistrationViewSet)
 
@@ -34,27 +30,6 @@ hooks.register("register_bulk_action", RegistrationDeleteBulkAction, order=100)
 @hooks.register("register_admin_viewset")
 def register_event_roles():
     return EventRoleViewSet("event_roles")
-
-
-@hooks.register("register_admin_urls")
-def register_logistics_url():
-    return [path("registration/logistics/", logistics, name="registration_logistics")]
-
-
-class LogisticsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return events_for(request.user, *PARTICIPANT_ROLES).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_logistics_menu_item():
-    return LogisticsMenuItem(
-        _("Logistics"),
-        reverse("registration_logistics"),
-        name="logistics",
-        icon_name="list-ul",
-        order=220,
-    )
 
 
 @hooks.register("register_log_actions")

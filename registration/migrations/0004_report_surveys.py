@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import modelcluster.fields
-import registration.models.reports
+import registration.reports.models.reports
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(choices=[('en', 'English'), ('ru', 'Русский'), ('uk', 'Українська')], max_length=8, verbose_name='language')),
                 ('status', models.CharField(choices=[('pending', 'Waiting for the worker'), ('running', 'Being prepared'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('file', models.FileField(blank=True, upload_to=registration.models.reports.export_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, upload_to=registration.reports.models.reports.export_path, verbose_name='file')),
                 ('error', models.TextField(blank=True, verbose_name='error')),
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('finished', models.DateTimeField(blank=True, null=True, verbose_name='finished')),

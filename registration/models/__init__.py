@@ -1,16 +1,12 @@
-"""Registration models, one module per area; every public name is importable from here."""
+"""The registration room's models; every public name is importable from here.
+
+Check-ins, messages and reports have their own rooms (``registration.checkin``,
+``registration.messaging``, ``registration.reports``), which import this one, never the other
+way round.
+"""
 
 from registration.models.audit import EventLogEntry
-from registration.models.checkin import BadgeBatch, BadgeBatchStatus, BadgeLayout, CheckIn
 from registration.models.lifecycle import AcceptedThrough, PrivacyAcceptance
-from registration.models.messages import (
-    CalendarInvite,
-    EventCalendar,
-    Message,
-    MessageStatus,
-    OrganiserMessage,
-    OutboxWakeUp,
-)
 from registration.models.registrations import (
     EventRole,
     Registration,
@@ -18,32 +14,11 @@ from registration.models.registrations import (
     StaffRole,
     StatusChange,
 )
-from registration.models.reports import ExportFormat, ExportStatus, Recommendation, ReportExport
-from registration.models.surveys import Answer, Question, QuestionKind, Survey, SurveyResponse
 
 __all__ = [
-    "Answer",
-    "ExportFormat",
-    "ExportStatus",
-    "Question",
-    "QuestionKind",
-    "Recommendation",
-    "ReportExport",
-    "Survey",
-    "SurveyResponse",
-    "BadgeBatch",
-    "BadgeBatchStatus",
-    "BadgeLayout",
-    "CheckIn",
+    "AcceptedThrough",
     "EventLogEntry",
     "EventRole",
-    "CalendarInvite",
-    "EventCalendar",
-    "Message",
-    "MessageStatus",
-    "OrganiserMessage",
-    "OutboxWakeUp",
-    "AcceptedThrough",
     "PrivacyAcceptance",
     "Registration",
     "RegistrationStatus",

@@ -23,17 +23,10 @@ from wagtail.coreutils import get_supported_content_language_variant
 from cms.cache import page_cache_generation
 from cms.fields import language_name
 from cms.models import EventPage, PrivacyPage
-from registration.models import (
-    Answer,
-    CheckIn,
-    Message,
-    PrivacyAcceptance,
-    Registration,
-    RegistrationStatus,
-    StatusChange,
-)
+from registration.models import PrivacyAcceptance, Registration, RegistrationStatus, StatusChange
 from registration.models.registrations import AccessNeed, DietaryNeed
 from registration.selectors.registrations import registrations_visible_to
+from registration.signals import personal_data_requested
 
 #: How long the version in force is remembered; every publish also makes it stale at once
 #: (the key holds the CMS's page-cache generation, raised on every publish and unpublish).
@@ -167,35 +160,10 @@ def personal_data_export(*, registration: Registration) -> dict[str, Any]:
         }
         for row in StatusChange.objects.filter(registration=r)
     ]
-    messages = [
-        {
-            "kind": row.kind,
-            "subject": row.subject,
-            "to": row.to_email,
-            "status": row.status,
-            "created_at": _iso(row.created_at),
-            "sent_at": _iso(row.sent_at),
-        }
-        for row in Message.objects.filter(registration=r).order_by("created_at", "pk")
-    ]
-    check_ins = [
-        {"day": row.day.isoformat(), "at": _iso(row.at)}
-        for row in CheckIn.objects.filter(registration=r)
-    ]
-    answers = [
-        {
-            "survey": row.response.survey.title_en,
-            "anonymous_survey": row.response.survey.anonymous,
-            "question": row.question.text(r.language),
-            "value": row.value,
-            "choice": _choice(row, r.language),
-            "text": row.text,
-            "submitted_at": _iso(row.response.submitted_at),
-        }
-        for row in Answer.objects.filter(response__registration=r)
-        .select_related("response__survey", "question")
-        .order_by("response__submitted_at", "question__sort_order", "pk")
-    ]
+    sections: dict[str, Any] = {"messages": [], "check_ins": [], "survey_answers": []}
+    # The other rooms add what they hold about the person (messages, check-ins, answers).
+    for _receiver, section in personal_data_requested.send(sender=Registration, registration=r):
+        sections.update(section)
     return {
         "exported_at": timezone.now().isoformat(),
         "event": {
@@ -211,19 +179,8 @@ def personal_data_export(*, registration: Registration) -> dict[str, Any]:
             "history": acceptances,
         },
         "status_history": status_history,
-        "messages": messages,
-        "check_ins": check_ins,
-        "survey_answers": answers,
+        **sections,
     }
-
-
-def _choice(answer: Answer, language: str) -> str:
-    """The option text of a choice answer (a scale value or a text answer has none)."""
-    question = answer.question
-    if answer.value is None or not question.has_choices:
-        return ""
-    options = question.choices(language)
-    return options[answer.value] if 0 <= answer.value < len(options) else ""
 
 
 def personal_data_labelled(*, registration: Registration) -> list[tuple[str, str]]:

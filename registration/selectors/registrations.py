@@ -1,22 +1,14 @@
-"""Read-side queries about registrations: places, staff scopes, the logistics summary."""
+"""Read-side queries about registrations: places, staff scopes, status counts."""
 
 from __future__ import annotations
-
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.models import PageViewRestriction
 
-from cms.fields import language_name
 from cms.models import EventPage
-from registration.models import CheckIn
 from registration.models.registrations import (
     HOLDS_A_PLACE,
-    AccessNeed,
-    DietaryNeed,
     Registration,
     RegistrationStatus,
 )
@@ -81,64 +73,3 @@ def event_status_counts(*, event) -> dict[str, int]:
     counts = dict.fromkeys(RegistrationStatus.values, 0)
     counts.update(dict(rows))
     return counts
-
-
-@dataclass
-class LogisticsSummary:
-    """What the venue, the interpreters and the caterers need to know for one event."""
-
-    event: Any
-    confirmed: int = 0
-    languages: list[str] = field(default_factory=list)
-    #: (code, name) of each column; "" is "no interpretation".
-    language_columns: list[tuple[str, str]] = field(default_factory=list)
-    #: One row per day: (day, [(expected, checked in) per language column]).
-    per_day: list[tuple[Any, list[tuple[int, int]]]] = field(default_factory=list)
-    access: list[tuple[str, int]] = field(default_factory=list)
-    access_other: list[tuple[Registration, str]] = field(default_factory=list)
-    dietary: list[tuple[str, int]] = field(default_factory=list)
-    dietary_other: list[tuple[Registration, str]] = field(default_factory=list)
-    visa_letters: list[Registration] = field(default_factory=list)
-    with_needs: list[Registration] = field(default_factory=list)
-
-
-def logistics_summary(*, event) -> LogisticsSummary:
-    """Head-count per interpretation language and day, access and dietary needs, visa letters.
-
-    Counts confirmed registrations; a day already under way also shows check-ins per language.
-    A fixed number of queries whatever the number of participants.
-    """
-    event = event.source
-    confirmed = list(
-        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).order_by(
-            "family_name", "given_name", "pk"
-        )
-    )
-    summary = LogisticsSummary(event=event, confirmed=len(confirmed))
-    by_language = Counter(r.interpretation_language or "" for r in confirmed)
-    languages = [code for code in event.interpretation_languages or [] if code]
-    languages += sorted(code for code in by_language if code and code not in languages)
-    checked = Counter(
-        (day, language or "")
-        for day, language in CheckIn.objects.filter(registration__event=event).values_list(
-            "day", "registration__interpretation_language"
-        )
-    )
-    if by_language.get(""):
-        languages.append("")
-    summary.languages = languages
-    summary.language_columns = [(code, language_name(code) if code else "") for code in languages]
-    for day in event.days:
-        cells = [(by_language.get(code, 0), checked.get((day, code), 0)) for code in languages]
-        summary.per_day.append((day, cells))
-    access = Counter(need for r in confirmed for need in r.access_needs or [])
-    summary.access = [(label, access[value]) for value, label in AccessNeed.choices]
-    summary.access_other = [(r, r.access_needs_other) for r in confirmed if r.access_needs_other]
-    dietary = Counter(need for r in confirmed for need in r.dietary or [])
-    summary.dietary = [(label, dietary[value]) for value, label in DietaryNeed.choices]
-    summary.dietary_other = [(r, r.dietary_needs) for r in confirmed if r.dietary_needs]
-    summary.visa_letters = [r for r in confirmed if r.visa_letter]
-    summary.with_needs = [
-        r for r in confirmed if r.access_needs or r.access_needs_other or r.dietary
-    ]
-    return summary

@@ -27,24 +27,14 @@ from wagtail.log_actions import log
 from wagtail.models import BaseLogEntry
 
 from cms.models import EventPage
-from registration.models import (
-    AcceptedThrough,
-    Answer,
-    CalendarInvite,
-    CheckIn,
-    Message,
-    MessageStatus,
-    PrivacyAcceptance,
-    Registration,
-    StatusChange,
-    SurveyResponse,
-)
+from registration.models import AcceptedThrough, PrivacyAcceptance, Registration, StatusChange
 from registration.models.registrations import new_token
 from registration.selectors.lifecycle import (
     privacy_notice_current,
     registrations_due_for_anonymisation,
 )
 from registration.services.registrations import ACTIVE, registration_cancel
+from registration.signals import personal_data_erasing
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +42,6 @@ logger = logging.getLogger(__name__)
 PLACEHOLDER_DOMAIN = "anonymised.invalid"
 #: What stands in the name fields after anonymisation (not translated: it is stored data).
 PLACEHOLDER_NAME = "Anonymised"
-#: Messages still waiting to go out are never sent once their recipient is anonymised.
-UNSENT = (MessageStatus.PENDING, MessageStatus.SENDING, MessageStatus.ATTENTION)
 
 
 class LifecycleError(Exception):
@@ -151,16 +139,16 @@ def _strings_of(registration: Registration) -> list[str]:
     return sorted(value for value in values if value and len(value) >= 4)
 
 
-def _scrub(value: Any, strings: list[str], placeholder: str) -> Any:
+def text_scrub(value: Any, strings: list[str], placeholder: str) -> Any:
     """``value`` (JSON data) with every occurrence of ``strings`` replaced."""
     if isinstance(value, str):
         for string in strings:
             value = value.replace(string, placeholder)
         return value
     if isinstance(value, list):
-        return [_scrub(item, strings, placeholder) for item in value]
+        return [text_scrub(item, strings, placeholder) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub(item, strings, placeholder) for key, item in value.items()}
+        return {key: text_scrub(item, strings, placeholder) for key, item in value.items()}
     return value
 
 
@@ -173,20 +161,19 @@ def _log_models() -> list[type[models.Model]]:
     ]
 
 
-def _scrub_log_entries(registration: Registration, strings: list[str], placeholder: str) -> int:
-    """Audit-log entries of the person's rows get a neutral label and no data; any other
-    entry whose label or data quotes them has those strings replaced."""
+def _scrub_log_entries(
+    registration: Registration,
+    strings: list[str],
+    placeholder: str,
+    related: dict[type[models.Model], list[int]],
+) -> int:
+    """Audit-log entries of the person's rows (``related``: model → primary keys, the other
+    rooms' included) get a neutral label and no data; any other entry whose label or data
+    quotes them has those strings replaced."""
     related = {
         Registration: [registration.pk],
-        Message: Message.objects.filter(registration=registration).values_list("pk", flat=True),
-        StatusChange: registration.status_changes.values_list("pk", flat=True),
-        CheckIn: CheckIn.objects.filter(registration=registration).values_list("pk", flat=True),
-        SurveyResponse: SurveyResponse.objects.filter(registration=registration).values_list(
-            "pk", flat=True
-        ),
-        CalendarInvite: CalendarInvite.objects.filter(registration=registration).values_list(
-            "pk", flat=True
-        ),
+        StatusChange: list(registration.status_changes.values_list("pk", flat=True)),
+        **related,
     }
     log_models = _log_models()
     changed = 0
@@ -212,8 +199,8 @@ def _scrub_log_entries(registration: Registration, strings: list[str], placehold
     for log_model in log_models:
         rows = log_model.objects.annotate(data_text=Cast("data", models.TextField())).filter(match)
         for row in rows:
-            row.label = _scrub(row.label, strings, placeholder)
-            row.data = _scrub(row.data, strings, placeholder)
+            row.label = text_scrub(row.label, strings, placeholder)
+            row.data = text_scrub(row.data, strings, placeholder)
             row.save(update_fields=["label", "data"])
             changed += 1
     return changed
@@ -239,6 +226,17 @@ def _scrub_task_records(strings: list[str]) -> int:
     return len(doomed)
 
 
+def _registration_models() -> list[type[models.Model]]:
+    """The models of the registration room and of the rooms inside it (check-in, messaging,
+    reports): found through the app registry, so that this room imports none of them."""
+    return [
+        model
+        for app_config in apps.get_app_configs()
+        if app_config.name == "registration" or app_config.name.startswith("registration.")
+        for model in app_config.get_models()
+    ]
+
+
 def _file_fields(model) -> list[models.FileField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
@@ -251,7 +249,7 @@ def _delete_event_files(registration: Registration) -> int:
     itself or on a row it points to (a job that holds the file).
     """
     deleted = 0
-    for model in apps.get_app_config("registration").get_models():
+    for model in _registration_models():
         fields = {f.name: f for f in model._meta.concrete_fields}
         event_field = fields.get("event")
         if event_field is None or event_field.related_model is not EventPage:
@@ -301,26 +299,19 @@ def registration_anonymise(*, registration: Registration, by=None) -> bool:
         strings = _strings_of(fresh)
         placeholder_email = f"{secrets.token_hex(12)}@{PLACEHOLDER_DOMAIN}"
 
-        Message.objects.filter(registration=fresh, status__in=UNSENT).update(
-            status=MessageStatus.SUPERSEDED, claim_token="", claimed_at=None
-        )
-        Message.objects.filter(registration=fresh).update(
-            to_email=placeholder_email,
-            body_text="",
-            body_html="",
-            ics="",
-            wire=b"",
-            last_error="",
-        )
-        for message in Message.objects.filter(registration=fresh).only("pk", "subject"):
-            subject = _scrub(message.subject, strings, PLACEHOLDER_NAME)
-            if subject != message.subject:
-                Message.objects.filter(pk=message.pk).update(subject=subject)
+        related: dict[type[models.Model], list[int]] = {}
+        # The other rooms blank their own rows (outbox, answers) and say which rows were about
+        # the person, so that their audit-log entries are relabelled below.
+        for _receiver, rows in personal_data_erasing.send(
+            sender=Registration,
+            registration=fresh,
+            strings=strings,
+            placeholder_email=placeholder_email,
+            placeholder_name=PLACEHOLDER_NAME,
+        ):
+            related.update(rows)
         StatusChange.objects.filter(registration=fresh).update(note="")
-        Answer.objects.filter(
-            response__registration=fresh, response__survey__anonymous=False
-        ).exclude(text="").update(text="")
-        _scrub_log_entries(fresh, strings, PLACEHOLDER_NAME)
+        _scrub_log_entries(fresh, strings, PLACEHOLDER_NAME, related)
 
         fresh.title = ""
         fresh.given_name = PLACEHOLDER_NAME

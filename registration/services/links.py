@@ -8,7 +8,7 @@ from wagtail.log_actions import log
 
 from registration.models.registrations import Registration, new_token
 from registration.permissions import PARTICIPANT_ROLES, user_has_event_role
-from registration.services.messages import message_queue
+from registration.signals import link_needed
 
 #: The audit-log action written for every revocation (registered in ``registration.admin.links``).
 LOG_ACTION = "registration.links_revoked"
@@ -45,9 +45,10 @@ def registration_links_revoke(*, registration: Registration, by, message: str = 
         )
         locked.access_key = new_token()
         locked.save(update_fields=["access_key", "updated_at"])
-        message_queue(
+        link_needed.send(
+            sender=Registration,
             registration=locked,
-            kind="link_new",
+            reason="replaced",
             dedupe_key=f"link_new:{locked.pk}:{locked.access_key[:22]}",
             context={"staff_message": message},
         )

@@ -33,7 +33,7 @@ from registration.models.registrations import (
 )
 from registration.selectors.lifecycle import privacy_notice_current
 from registration.selectors.registrations import event_in_language
-from registration.services.messages import message_queue
+from registration.signals import link_needed, status_changed
 
 S = RegistrationStatus
 
@@ -147,11 +147,12 @@ def _transition(
     *,
     by=None,
     note: str = "",
-    kind: str | None = None,
+    reason: str,
     context: dict[str, Any] | None = None,
     extra_fields: Iterable[str] = (),
 ) -> StatusChange:
-    """Move ``registration`` to ``to_status``, record it, and queue the e-mail ``kind``."""
+    """Move ``registration`` to ``to_status``, record it, and announce it (``status_changed``:
+    messaging decides which e-mail the change sends)."""
     change = StatusChange.objects.create(
         registration=registration,
         from_status=registration.status,
@@ -161,8 +162,14 @@ def _transition(
     )
     registration.status = to_status
     registration.save(update_fields=["status", "updated_at", *extra_fields])
-    if kind:
-        _queue(registration, kind, change, context=context)
+    status_changed.send(
+        sender=Registration,
+        registration=registration,
+        change=change,
+        reason=reason,
+        context={**_message_context(registration), **(context or {})},
+        build=True,
+    )
     return change
 
 
@@ -181,21 +188,6 @@ def _message_context(registration: Registration, page: EventPage | None = None) 
         "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
         "event_local": event_local,
     }
-
-
-def _queue(
-    registration: Registration,
-    kind: str,
-    change: StatusChange,
-    *,
-    context: dict[str, Any] | None = None,
-) -> None:
-    message_queue(
-        registration=registration,
-        kind=kind,
-        dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
-        context={**_message_context(registration), **(context or {})},
-    )
 
 
 def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
@@ -220,10 +212,10 @@ def _promote_waitlisted(event: EventPage, *, by=None) -> list[Registration]:
         first.event = event
         note = "promoted from the waiting list"
         if first.email_confirmed_at is None:
-            _transition(first, S.AWAITING_EMAIL, by=by, note=note, kind="promoted_confirm")
+            _transition(first, S.AWAITING_EMAIL, by=by, note=note, reason="promoted")
         else:
             to_status = S.AWAITING_APPROVAL if event.needs_approval else S.CONFIRMED
-            _transition(first, to_status, by=by, note=note, kind="promoted")
+            _transition(first, to_status, by=by, note=note, reason="promoted")
         promoted.append(first)
     return promoted
 
@@ -338,7 +330,6 @@ def registration_create(
 
 def _registered(registration: Registration, *, context: dict[str, Any], by) -> list[Any]:
     """The status change and the e-mail of a new registration in its current status."""
-    kind = "confirm_email" if registration.status == S.AWAITING_EMAIL else "waitlisted"
     change = StatusChange.objects.create(
         registration=registration,
         from_status="",
@@ -346,14 +337,15 @@ def _registered(registration: Registration, *, context: dict[str, Any], by) -> l
         by=by if getattr(by, "is_authenticated", False) else None,
         note="registered",
     )
-    message = message_queue(
+    answers = status_changed.send(
+        sender=Registration,
         registration=registration,
-        kind=kind,
-        dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
+        change=change,
+        reason="registered",
         context=context,
         build=False,  # the sender builds it: a burst of registrations waits for nothing
     )
-    return [row for row in (message, change) if row is not None]
+    return [change, *(row for _receiver, row in answers if row is not None)]
 
 
 def registration_confirm_email(*, registration: Registration, by=None) -> Registration:
@@ -376,11 +368,15 @@ def registration_confirm_email(*, registration: Registration, by=None) -> Regist
                     S.AWAITING_APPROVAL,
                     by=by,
                     note="e-mail confirmed",
-                    kind="awaiting_approval",
+                    reason="email_confirmed",
                 )
             else:
                 _transition(
-                    registration, S.CONFIRMED, by=by, note="e-mail confirmed", kind="confirmed"
+                    registration,
+                    S.CONFIRMED,
+                    by=by,
+                    note="e-mail confirmed",
+                    reason="email_confirmed",
                 )
         elif registration.status == S.EXPIRED:
             raise RegistrationError(
@@ -410,7 +406,7 @@ def registration_approve(*, registration: Registration, by=None, message: str = 
             S.CONFIRMED,
             by=by,
             note=message,
-            kind="confirmed",
+            reason="approved",
             context={"staff_message": message},
         )
     return registration
@@ -434,7 +430,7 @@ def registration_decline(*, registration: Registration, by=None, message: str = 
             S.DECLINED,
             by=by,
             note=message,
-            kind="declined",
+            reason="declined",
             context={"staff_message": message},
         )
         _promote_waitlisted(event, by=by)
@@ -461,7 +457,7 @@ def registration_cancel(
             S.CANCELLED,
             by=by,
             note=message or note or ("cancelled by staff" if by else "cancelled by participant"),
-            kind="cancelled",
+            reason="cancelled",
             context={"staff_message": message},
         )
         _promote_waitlisted(event, by=by)
@@ -537,7 +533,9 @@ def registration_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
                 registration=registration, to_status=registration.status, at__gte=cutoff
             ).exists():
                 continue
-            _transition(registration, S.EXPIRED, note="e-mail not confirmed in time")
+            _transition(
+                registration, S.EXPIRED, note="e-mail not confirmed in time", reason="expired"
+            )
             _promote_waitlisted(event)
             expired += 1
     return expired
@@ -563,9 +561,10 @@ def registration_repeat_notice(
     if registration.created_at > now - dt.timedelta(seconds=NOTICE_BUCKET_SECONDS):
         return
     bucket = int(now.timestamp() // NOTICE_BUCKET_SECONDS)
-    message_queue(
+    link_needed.send(
+        sender=Registration,
         registration=registration,
-        kind="already_registered",
+        reason="repeat",
         dedupe_key=f"already_registered:{registration.pk}:{bucket}",
         context=_message_context(registration, page),
     )
@@ -588,9 +587,10 @@ def registration_resend_link(*, event: EventPage, email: str) -> None:
 
     bucket = int(timezone.now().timestamp() // NOTICE_BUCKET_SECONDS)
     with transaction.atomic():
-        message_queue(
+        link_needed.send(
+            sender=Registration,
             registration=registration,
-            kind="link_resend",
+            reason="lost",
             dedupe_key=f"link_resend:{registration.pk}:{bucket}",
             context={
                 "manage_url": manage_url(registration),

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from registration.links import manage_url, sign_key
 from tests.factories import RegistrationFactory
-from tests.registration.checkin_factories import event_today, staff_create
+from tests.registration.checkin.checkin_factories import event_today, staff_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,9 @@ import re
 import pytest
 from django.core import mail
 
-from registration.models import Message, Registration
-from registration.services.messages import messages_send_due
+from registration.messaging.models import Message
+from registration.messaging.services.outbox import messages_send_due
+from registration.models import Registration
 from tests.registration.registration_helpers import event_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from django.utils import translation
 from registration.links import sign_key
 from registration.permissions import event_role_assign
 from tests.factories import session_create
-from tests.registration.report_fixtures import hand_counted_event, hand_counted_survey
+from tests.registration.reports.report_fixtures import hand_counted_event, hand_counted_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +72,7 @@ def test_survey_page_has_no_axe_violation(live_server, page, axe, lang):
     event, people = hand_counted_event()
     hand_counted_survey(event, people)
     with translation.override(lang):
-        url = reverse("registration:survey", args=[sign_key(people["Chingiz"], purpose="survey")])
+        url = reverse("reports:survey", args=[sign_key(people["Chingiz"], purpose="survey")])
 
     page.goto(f"{live_server.url}{url}")
     assert page.locator("html").get_attribute("lang") == lang

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from registration.badges import badge_pdf_for
-from registration.models import CheckIn
+from registration.checkin.badges import badge_pdf_for
+from registration.checkin.models import CheckIn
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.registration.checkin_factories import aigerim, event_today, staff_create
+from tests.registration.checkin.checkin_factories import aigerim, event_today, staff_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from registration.models import Message, Registration, StatusChange, SurveyResponse
-from registration.services.messages import messages_send_due
+from registration.messaging.models import Message
+from registration.messaging.services.outbox import messages_send_due
+from registration.models import Registration, StatusChange
+from registration.reports.models import SurveyResponse
 from registration.services.registrations import (
     RegistrationError,
     registration_cancel,

@@ -22,9 +22,9 @@ from registration.admin.registrations import ApproveBulkAction, ScopedBulkAction
 from registration.models import EventLogEntry, EventRole, Registration, StatusChange
 from registration.permissions import access_log, event_role_assign
 from tests.factories import RegistrationFactory
-from tests.registration.checkin_factories import event_today
+from tests.registration.checkin.checkin_factories import event_today
 from tests.registration.registration_helpers import event_create
-from tests.registration.report_fixtures import hand_counted_event, hand_counted_survey
+from tests.registration.reports.report_fixtures import hand_counted_event, hand_counted_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from registration.models import EventLogEntry, Message, Registration
+from registration.messaging.models import Message
+from registration.models import EventLogEntry, Registration
 from registration.permissions import event_role_assign, events_for, user_has_event_role
 from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create

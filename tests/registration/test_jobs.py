@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from conference.jobs import JobContext, JobLeaseLost, job_claim, job_run, job_sweep
 from conference.models import Job
-from registration.models import BadgeBatch, ReportExport
-from registration.schedules import schedules_sync
-from registration.services.checkin import badge_batch_create
-from registration.services.reports import report_export_request
+from conference.schedules import schedules_sync
+from registration.checkin.models import BadgeBatch
+from registration.checkin.services import badge_batch_create
+from registration.reports.models import ReportExport
+from registration.reports.services.reports import report_export_request
 from tests.factories import RegistrationFactory
-from tests.registration.checkin_factories import event_today, staff_create
+from tests.registration.checkin.checkin_factories import event_today, staff_create
 
 pytestmark = pytest.mark.django_db
 

@@ -21,10 +21,11 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from registration.models import Message, MessageStatus, StatusChange
+from registration.messaging.models import Message, MessageStatus
+from registration.models import StatusChange
 from registration.services.lifecycle import registration_anonymise
 from tests.factories import RegistrationFactory
-from tests.registration.report_fixtures import answer, check_in, make_survey, past_event
+from tests.registration.reports.report_fixtures import answer, check_in, make_survey, past_event
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def _found_in_files() -> list[tuple[str, str]]:
 def _generated_file(event, text: str, name: str) -> None:
     """A generated PDF that names the person (a badge sheet), in whichever shape the badge
     batch has: its own file, or a job that holds it."""
-    from registration.models import BadgeBatch
+    from registration.checkin.models import BadgeBatch
 
     content = ContentFile(text.encode())
     fields = {f.name for f in BadgeBatch._meta.concrete_fields}
@@ -166,7 +167,7 @@ def test_anonymise_leaves_no_marker_in_any_table_or_file(_roots):
     Task.objects.create(
         id="zqv-task-1",
         name="send-confirmed",
-        func="registration.tasks.messages_tick",
+        func="registration.messaging.tasks.messages_tick",
         args=(person.pk,),
         kwargs={},
         result="SMTPRecipientsRefused: zqvmail.person@example.org",

@@ -9,22 +9,17 @@ import pytest
 from django.utils import timezone, translation
 from wagtail.log_actions import log
 
+from conference.schedules import schedules_sync
 from registration.links import LinkError, registration_from_key, sign_key
-from registration.models import (
-    Answer,
-    Message,
-    MessageStatus,
-    PrivacyAcceptance,
-    Registration,
-    StatusChange,
-)
-from registration.schedules import schedules_sync
+from registration.messaging.models import Message, MessageStatus
+from registration.models import PrivacyAcceptance, Registration, StatusChange
+from registration.reports.models import Answer
+from registration.reports.selectors import report_build
 from registration.selectors.lifecycle import (
     add_months,
     privacy_notice_current,
     registrations_due_for_anonymisation,
 )
-from registration.selectors.reports import report_build
 from registration.services.lifecycle import (
     anonymise_due,
     deletion_carry_out,
@@ -34,7 +29,7 @@ from registration.services.lifecycle import (
 )
 from tests.factories import RegistrationFactory, privacy_page_create
 from tests.registration.registration_helpers import event_create
-from tests.registration.report_fixtures import hand_counted_event, hand_counted_survey
+from tests.registration.reports.report_fixtures import hand_counted_event, hand_counted_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -280,7 +275,7 @@ def test_schedules_sync_creates_the_retention_schedule_once():
 
     rows = Schedule.objects.filter(name="registration: anonymise after the retention period")
     assert rows.count() == 1
-    assert rows.get().func == "registration.tasks_lifecycle.anonymise_due"
+    assert rows.get().func == "registration.tasks.anonymise_due"
 
 
 def test_deletion_request_records_the_first_time():

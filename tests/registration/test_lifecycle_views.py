@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from registration.links import manage_url, sign_key
-from registration.models import Message, MessageStatus, PrivacyAcceptance, Registration
+from registration.messaging.models import Message, MessageStatus
+from registration.models import PrivacyAcceptance, Registration
 from registration.permissions import event_role_assign
 from registration.services.lifecycle import deletion_request
 from tests.factories import RegistrationFactory, privacy_page_create
 from tests.registration.registration_helpers import event_create
-from tests.registration.report_fixtures import answer, check_in, make_survey, past_event
+from tests.registration.reports.report_fixtures import answer, check_in, make_survey, past_event
 
 pytestmark = pytest.mark.django_db
 

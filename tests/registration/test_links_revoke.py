@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.log_actions import registry as log_action_registry
 
 from registration.links import LinkError, registration_from_key, sign_key
-from registration.models import Message
+from registration.messaging.models import Message
 from registration.permissions import event_role_assign
 from registration.services.links import LinkRevokeError, registration_links_revoke
 from tests import factories

@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 
 from cms.models import BackgroundPaper
 from conference.jobs import job_run
+from registration.checkin.services import badge_batch_create
 from registration.links import sign_key
 from registration.models import EventLogEntry
-from registration.services.checkin import badge_batch_create
-from registration.services.reports import report_export_request
+from registration.reports.services.reports import report_export_request
 from tests.cms.conftest import make_document
 from tests.factories import RegistrationFactory, event_create
-from tests.registration.checkin_factories import aigerim, home, staff_create
+from tests.registration.checkin.checkin_factories import aigerim, home, staff_create
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from registration.models import Message, Registration
+from registration.messaging.models import Message
+from registration.models import Registration
 from registration.services.registrations import registration_confirm_email, registration_create
 from tests.registration.registration_helpers import event_create, person
 

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from wagtail.models import Locale
 
 from cms.models import EventPage
-from registration.models import Message, Registration, StatusChange
+from registration.messaging.models import Message
+from registration.models import Registration, StatusChange
 from registration.services.registrations import (
     RegistrationError,
     registration_approve,
@@ -312,7 +313,7 @@ def test_resend_link_queues_for_registered_address_and_reveals_nothing_otherwise
 
 
 def test_queued_message_is_sent_once(django_capture_on_commit_callbacks):
-    from registration.services.messages import message_send
+    from registration.messaging.services.outbox import message_send
 
     event = event_create()
     reg = registration_create(event=event, data=person(), language="en").registration

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from wagtail.models import Locale
 
 from registration.links import manage_url
-from registration.models import Message, Registration
-from registration.services.messages import messages_send_due
+from registration.messaging.models import Message
+from registration.messaging.services.outbox import messages_send_due
+from registration.models import Registration
 from tests.registration.registration_helpers import event_create
 
 pytestmark = pytest.mark.django_db

@@ -30,7 +30,8 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.log_actions import log
 
 from registration.links import sign_key
-from registration.models import Message, Registration, StaffRole
+from registration.messaging.models import Message
+from registration.models import Registration, StaffRole
 from registration.permissions import access_log, event_role_assign
 from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create

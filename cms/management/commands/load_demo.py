@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand
 LOADERS = [
     "cms.demo",
     "registration.demo",
-    "registration.demo_messages",
-    "registration.demo_checkin",
-    "registration.demo_report",
+    "registration.messaging.demo",
+    "registration.checkin.demo",
+    "registration.reports.demo",
 ]
 
 ADMIN_USERNAME = "admin"

@@ -1,0 +1,262 @@
+"""Check-in in the Wagtail admin: the scanner's URLs, live attendance and badge batches.
+
+``registration/wagtail_hooks.py`` imports this module, which registers the hooks. The scanner
+is open to check-in staff; attendance lists and badge PDFs (personal data) only to organisers
+and registration managers of the event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from conference.storage import private_file_response
+from registration.checkin import views
+from registration.checkin.logistics import logistics
+from registration.checkin.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
+from registration.checkin.views import MANAGE_ROLES, SCAN_ROLES, event_for
+from registration.models.registrations import ParticipantRole
+from registration.permissions import PARTICIPANT_ROLES, access_log, events_for
+
+
+def _today(event) -> dt.date:
+    return timezone.localtime(timezone.now(), event.tz).date()
+
+
+def _day_param(request: HttpRequest, event) -> dt.date:
+    day = parse_date(request.GET.get("day") or "") if request.GET.get("day") else None
+    if day in event.days:
+        return day
+    today = _today(event)
+    if today in event.days:
+        return today
+    return event.start_date if today < event.start_date else event.end_date
+
+
+@require_GET
+def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Checked in per day against confirmed, and who has not arrived on the chosen day."""
+    from registration.checkin.selectors import (
+        attendance_by_day,
+        checkin_not_arrived,
+        checkin_recent,
+    )
+
+    event = event_for(request, event_id, MANAGE_ROLES)
+    day = _day_param(request, event)
+    context = {
+        "event": event,
+        "day": day,
+        "days": attendance_by_day(event=event),
+        "not_arrived": list(checkin_not_arrived(event=event, day=day)[:500]),
+        "recent": list(checkin_recent(event=event, day=day)),
+        "live_url": reverse("checkin_attendance_json", args=[event.pk]),
+        "page_title": _("Attendance: %(event)s") % {"event": event.title},
+        "header_icon": "tick",
+    }
+    # The page names who has not arrived and who came in last: an access to be audited.
+    access_log(
+        user=request.user,
+        event=event,
+        action="checkin.attendance_viewed",
+        data={"day": day.isoformat() if day else ""},
+    )
+    return TemplateResponse(request, "registration/checkin/attendance.html", context)
+
+
+@require_GET
+@never_cache
+def attendance_json(request: HttpRequest, event_id: int) -> JsonResponse:
+    """The per-day counts, polled by the attendance page."""
+    from registration.checkin.selectors import attendance_by_day
+
+    event = event_for(request, event_id, MANAGE_ROLES)
+    return JsonResponse(
+        {
+            "days": [
+                {
+                    "day": row.day.isoformat(),
+                    "confirmed": row.confirmed,
+                    "checked_in": row.checked_in,
+                    "percent": row.percent,
+                }
+                for row in attendance_by_day(event=event)
+            ]
+        }
+    )
+
+
+def _batch_json(batch: BadgeBatch) -> dict:
+    done = batch.status == BadgeBatchStatus.DONE
+    return {
+        "id": batch.pk,
+        "status": batch.status,
+        "status_label": str(batch.get_status_display()),
+        "done": batch.done,
+        "total": batch.total,
+        "percent": batch.percent,
+        "finished": batch.status in (BadgeBatchStatus.DONE, BadgeBatchStatus.FAILED),
+        "download_url": reverse("checkin_badge_download", args=[batch.pk]) if done else "",
+        "error": _("The badges could not be made. Try again, or ask an administrator.")
+        if batch.status == BadgeBatchStatus.FAILED
+        else "",
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def badge_batches(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Ask the worker for a PDF of badges (all confirmed, or some roles/countries)."""
+    from registration.checkin.selectors import badge_batches as batches_of
+    from registration.checkin.selectors import badge_registrations
+    from registration.checkin.services import badge_batch_create
+
+    event = event_for(request, event_id, MANAGE_ROLES)
+    if request.method == "POST":
+        layout = request.POST.get("layout", BadgeLayout.A4)
+        filters = {"role": request.POST.getlist("role")}
+        batch = badge_batch_create(event=event, by=request.user, layout=layout, filters=filters)
+        from django.contrib import messages
+
+        messages.success(
+            request,
+            _("Making %(count)s badges. You can leave this page; the file stays here.")
+            % {"count": batch.total},
+        )
+        return redirect("checkin_badges", event.pk)
+    batches = list(batches_of(event=event))
+    context = {
+        "event": event,
+        "batches": [(b, _batch_json(b)) for b in batches],
+        "layouts": BadgeLayout.choices,
+        "roles": ParticipantRole.choices,
+        "confirmed": badge_registrations(event=event).count(),
+        "page_title": _("Badges: %(event)s") % {"event": event.title},
+        "header_icon": "doc-full",
+    }
+    return TemplateResponse(request, "registration/badge/batches.html", context)
+
+
+def _batch_for(request: HttpRequest, batch_id: int) -> BadgeBatch:
+    batch = get_object_or_404(BadgeBatch.objects.select_related("event", "job"), pk=batch_id)
+    event_for(request, batch.event_id, MANAGE_ROLES)
+    return batch
+
+
+@require_GET
+@never_cache
+def badge_batch_progress(request: HttpRequest, batch_id: int) -> JsonResponse:
+    return JsonResponse(_batch_json(_batch_for(request, batch_id)))
+
+
+@require_GET
+@never_cache
+def badge_batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The batch's PDF from private storage, for the event's organisers and managers only;
+    every download is written to the audit log (the file holds every participant's name)."""
+
+    batch = _batch_for(request, batch_id)
+    if batch.status != BadgeBatchStatus.DONE or not batch.file:
+        raise Http404
+    response = private_file_response(
+        batch.file,
+        filename=f"badges-{batch.event.slug}-{batch.pk}.pdf",
+        content_type="application/pdf",
+    )
+    access_log(
+        user=request.user,
+        event=batch.event,
+        action="registration.badges_downloaded",
+        data={"batch": batch.pk, "badges": batch.total},
+    )
+    return response
+
+
+@hooks.register("register_admin_urls")
+def register_checkin_urls():
+    urls = [
+        path("checkin/", views.checkin_index, name="checkin_index"),
+        path("checkin/sw.js", views.service_worker, name="checkin_sw"),
+        path("checkin/<int:event_id>/", views.scanner, name="checkin_scanner"),
+        path("checkin/<int:event_id>/scan/", views.scan, name="checkin_scan"),
+        path("checkin/<int:event_id>/sync/", views.sync, name="checkin_sync"),
+        path("checkin/<int:event_id>/search/", views.search, name="checkin_search"),
+        path("checkin/<int:event_id>/attendance/", attendance, name="checkin_attendance"),
+        path(
+            "checkin/<int:event_id>/attendance.json",
+            attendance_json,
+            name="checkin_attendance_json",
+        ),
+        path("checkin/<int:event_id>/badges/", badge_batches, name="checkin_badges"),
+        path(
+            "checkin/badges/<int:batch_id>/progress.json",
+            badge_batch_progress,
+            name="checkin_badge_progress",
+        ),
+        path(
+            "checkin/badges/<int:batch_id>/download/",
+            badge_batch_download,
+            name="checkin_badge_download",
+        ),
+    ]
+    if settings.BENCH_ENDPOINTS:  # bench/bench_checkin.py only; never set in production
+        urls.append(path("checkin/<int:event_id>/bench-bare/", views.bench_bare))
+    return urls
+
+
+@hooks.register("register_log_actions")
+def register_badge_log_actions(actions):
+    actions.register_action(
+        "registration.badges_downloaded",
+        gettext_lazy("Badges downloaded"),
+        gettext_lazy("Downloaded a PDF of badges"),
+    )
+
+
+class CheckInMenuItem(MenuItem):
+    def is_shown(self, request):
+        return events_for(request.user, *SCAN_ROLES).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_checkin_menu_item():
+    return CheckInMenuItem(
+        gettext_lazy("Check-in"),
+        reverse("checkin_index"),
+        name="checkin",
+        icon_name="tick",
+        order=250,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_logistics_url():
+    return [path("registration/logistics/", logistics, name="registration_logistics")]
+
+
+class LogisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return events_for(request.user, *PARTICIPANT_ROLES).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_logistics_menu_item():
+    return LogisticsMenuItem(
+        _("Logistics"),
+        reverse("registration_logistics"),
+        name="logistics",
+        icon_name="list-ul",
+        order=220,
+    )

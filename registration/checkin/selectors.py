@@ -1,0 +1,220 @@
+"""Read-side queries for check-in: attendance per day (and hours, for courses), who has not
+arrived, name search for the scanner, and the registrations a badge batch prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from cms.fields import language_name
+from cms.models import EventPage, Session, SessionKind
+from registration.checkin.models import BadgeBatch, CheckIn
+from registration.models import Registration, RegistrationStatus
+from registration.models.registrations import AccessNeed, DietaryNeed
+
+#: Agenda items that do not count as attended hours.
+NOT_TEACHING = (SessionKind.BREAK, SessionKind.NETWORKING)
+
+
+@dataclass(frozen=True)
+class DayAttendance:
+    """One event day: confirmed participants, how many were checked in, the day's hours."""
+
+    day: dt.date
+    confirmed: int
+    checked_in: int
+    hours: float
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked_in / self.confirmed) if self.confirmed else 0
+
+
+@dataclass(frozen=True)
+class ParticipantAttendance:
+    registration_id: int
+    days: tuple[dt.date, ...]
+    hours: float
+
+
+def event_day_hours(*, event: EventPage) -> dict[dt.date, float]:
+    """Hours of agenda per day (breaks and networking excluded); 0 for a day with none."""
+    hours: dict[dt.date, float] = dict.fromkeys(event.days, 0.0)
+    sessions = (
+        Session.objects.filter(page=event)
+        .exclude(kind__in=NOT_TEACHING)
+        .values_list("day", "start_time", "end_time")
+    )
+    for day, start, end in sessions:
+        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        if day in hours and minutes > 0:
+            hours[day] += minutes / 60
+    return hours
+
+
+def attendance_by_day(*, event: EventPage) -> list[DayAttendance]:
+    """Checked in against confirmed for each day of the event (three queries).
+
+    ``checked_in`` counts everyone with a check-in that day, including a participant who
+    cancelled later; ``hours`` is the agenda's length that day (for course certificates).
+    """
+    confirmed = Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED
+    ).count()
+    per_day = dict(
+        CheckIn.objects.filter(registration__event=event)
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    hours = event_day_hours(event=event)
+    return [
+        DayAttendance(day=day, confirmed=confirmed, checked_in=per_day.get(day, 0), hours=h)
+        for day, h in hours.items()
+    ]
+
+
+def attendance_by_registration(*, event: EventPage) -> dict[int, ParticipantAttendance]:
+    """Days attended and hours earned per registration that has any check-in (two queries)."""
+    hours = event_day_hours(event=event)
+    days: dict[int, list[dt.date]] = defaultdict(list)
+    rows = CheckIn.objects.filter(registration__event=event).values_list("registration_id", "day")
+    for registration_id, day in rows.order_by("day"):
+        days[registration_id].append(day)
+    return {
+        rid: ParticipantAttendance(
+            registration_id=rid, days=tuple(ds), hours=sum(hours.get(d, 0.0) for d in ds)
+        )
+        for rid, ds in days.items()
+    }
+
+
+def checkin_not_arrived(*, event: EventPage, day: dt.date) -> QuerySet[Registration]:
+    """Confirmed participants without a check-in on ``day``, by family name."""
+    arrived = CheckIn.objects.filter(registration__event=event, day=day).values("registration_id")
+    return (
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .exclude(pk__in=arrived)
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def checkin_recent(*, event: EventPage, day: dt.date, limit: int = 20) -> QuerySet[CheckIn]:
+    """The latest check-ins of ``day``, newest first, with the participant and the scanner."""
+    return (
+        CheckIn.objects.filter(registration__event=event, day=day)
+        .select_related("registration", "by")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def checkin_search(*, event: EventPage, query: str, limit: int = 10) -> list[dict[str, str]]:
+    """Name search for the scanner: name, organisation and status only, plus the badge token
+    (an opaque handle the scanner sends back to check the person in)."""
+    words = [w for w in (query or "").split() if len(w) >= 2][:4]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(badge_name__icontains=word)
+        )
+    rows = (
+        Registration.objects.filter(event=event)
+        .filter(condition)
+        .exclude(status=RegistrationStatus.EXPIRED)
+        .order_by("family_name", "given_name", "pk")
+        .only("given_name", "family_name", "organisation", "status", "badge_token")[:limit]
+    )
+    return [
+        {
+            "name": r.full_name,
+            "organisation": r.organisation,
+            "status": r.status,
+            "status_label": str(r.get_status_display()),
+            "token": r.badge_token,
+        }
+        for r in rows
+    ]
+
+
+def badge_registrations(*, event: EventPage, filters: dict | None = None) -> QuerySet:
+    """Confirmed registrations of ``event`` a badge batch prints, by family name."""
+    filters = filters or {}
+    rows = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    if filters.get("role"):
+        rows = rows.filter(role__in=filters["role"])
+    if filters.get("country"):
+        rows = rows.filter(country__in=filters["country"])
+    return rows.order_by("family_name", "given_name", "pk")
+
+
+def badge_batches(*, event: EventPage, limit: int = 10) -> QuerySet[BadgeBatch]:
+    return BadgeBatch.objects.filter(event=event).select_related("created_by", "job")[:limit]
+
+
+@dataclass
+class LogisticsSummary:
+    """What the venue, the interpreters and the caterers need to know for one event."""
+
+    event: Any
+    confirmed: int = 0
+    languages: list[str] = field(default_factory=list)
+    #: (code, name) of each column; "" is "no interpretation".
+    language_columns: list[tuple[str, str]] = field(default_factory=list)
+    #: One row per day: (day, [(expected, checked in) per language column]).
+    per_day: list[tuple[Any, list[tuple[int, int]]]] = field(default_factory=list)
+    access: list[tuple[str, int]] = field(default_factory=list)
+    access_other: list[tuple[Registration, str]] = field(default_factory=list)
+    dietary: list[tuple[str, int]] = field(default_factory=list)
+    dietary_other: list[tuple[Registration, str]] = field(default_factory=list)
+    visa_letters: list[Registration] = field(default_factory=list)
+    with_needs: list[Registration] = field(default_factory=list)
+
+
+def logistics_summary(*, event) -> LogisticsSummary:
+    """Head-count per interpretation language and day, access and dietary needs, visa letters.
+
+    Counts confirmed registrations; a day already under way also shows check-ins per language.
+    A fixed number of queries whatever the number of participants.
+    """
+    event = event.source
+    confirmed = list(
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).order_by(
+            "family_name", "given_name", "pk"
+        )
+    )
+    summary = LogisticsSummary(event=event, confirmed=len(confirmed))
+    by_language = Counter(r.interpretation_language or "" for r in confirmed)
+    languages = [code for code in event.interpretation_languages or [] if code]
+    languages += sorted(code for code in by_language if code and code not in languages)
+    checked = Counter(
+        (day, language or "")
+        for day, language in CheckIn.objects.filter(registration__event=event).values_list(
+            "day", "registration__interpretation_language"
+        )
+    )
+    if by_language.get(""):
+        languages.append("")
+    summary.languages = languages
+    summary.language_columns = [(code, language_name(code) if code else "") for code in languages]
+    for day in event.days:
+        cells = [(by_language.get(code, 0), checked.get((day, code), 0)) for code in languages]
+        summary.per_day.append((day, cells))
+    access = Counter(need for r in confirmed for need in r.access_needs or [])
+    summary.access = [(label, access[value]) for value, label in AccessNeed.choices]
+    summary.access_other = [(r, r.access_needs_other) for r in confirmed if r.access_needs_other]
+    dietary = Counter(need for r in confirmed for need in r.dietary or [])
+    summary.dietary = [(label, dietary[value]) for value, label in DietaryNeed.choices]
+    summary.dietary_other = [(r, r.dietary_needs) for r in confirmed if r.dietary_needs]
+    summary.visa_letters = [r for r in confirmed if r.visa_letter]
+    summary.with_needs = [
+        r for r in confirmed if r.access_needs or r.access_needs_other or r.dietary
+    ]
+    return summary

@@ -1,0 +1,439 @@
+"""The post-event report in the Wagtail admin: figures and charts, recommendations, exports,
+and survey editing.
+
+``registration/wagtail_hooks.py`` imports this module, which registers the hooks. Only
+superusers and staff holding the reporter or organiser role on the event reach an event's
+report; the report shows aggregates (names only in a non-anonymous survey's open answers).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Locale
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from cms.models import EventPage, Session
+from conference.storage import private_file_response
+from registration.models import Registration
+from registration.models.registrations import StaffRole
+from registration.permissions import access_log, events_for, user_has_event_role
+from registration.reports.models import (
+    ExportFormat,
+    ExportStatus,
+    Recommendation,
+    ReportExport,
+    Survey,
+)
+
+REPORT_ROLES = (StaffRole.REPORTER, StaffRole.ORGANISER)
+
+
+def report_event(request: HttpRequest, event_id: int) -> EventPage:
+    """The event (source page) if the user may see its report; 404 or 403 otherwise."""
+    event = get_object_or_404(EventPage, pk=event_id).source
+    if not user_has_event_role(request.user, event, *REPORT_ROLES):
+        raise PermissionDenied
+    return event
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Recommendation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": gettext_lazy("Write the recommendation.")},
+    )
+    session = forms.ModelChoiceField(
+        label=gettext_lazy("From session"),
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— Not from one session —"),
+    )
+
+    def __init__(self, *args, event: EventPage, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(page=event).order_by(
+            "day", "start_time", "sort_order"
+        )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ExportFormat.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language of the report"), choices=[])
+
+    def __init__(self, *args, **kwargs) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+
+@never_cache
+@require_GET
+def report_index(request: HttpRequest) -> HttpResponse:
+    """The events whose report the user may open."""
+    events = (
+        events_for(request.user, *REPORT_ROLES)
+        .filter(locale=Locale.get_default())
+        .order_by("-start_date")
+    )
+    return TemplateResponse(
+        request,
+        "registration/report/index.html",
+        {"events": events, "page_title": _("Reports"), "header_icon": "doc-full"},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The report with its charts; POST adds, moves, edits or deletes a recommendation."""
+    from registration.reports import exporters as reports
+    from registration.reports.selectors import report_build
+    from registration.reports.services import reports as services
+
+    event = report_event(request, event_id)
+    form = RecommendationForm(
+        request.POST if request.POST.get("action") == "add" else None, event=event
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add" and form.is_valid():
+            try:
+                services.recommendation_add(
+                    event=event,
+                    text=form.cleaned_data["text"],
+                    session=form.cleaned_data["session"],
+                    author=request.user,
+                )
+            except services.ReportError as exc:
+                form.add_error("text", str(exc))
+            else:
+                messages.success(request, _("Recommendation added."))
+                return redirect(_detail_url(event, anchor="recommendations"))
+        elif action in ("up", "down", "delete"):
+            rec = get_object_or_404(Recommendation, pk=request.POST.get("id"), event=event)
+            if action == "delete":
+                services.recommendation_delete(recommendation=rec)
+                messages.success(request, _("Recommendation deleted."))
+            else:
+                services.recommendation_move(recommendation=rec, direction=action)
+            return redirect(_detail_url(event, anchor="recommendations"))
+        elif action == "remind":
+            from registration.reports.services.surveys import survey_remind
+
+            count = survey_remind(event=event)
+            messages.success(
+                request,
+                ngettext("%(count)s reminder queued.", "%(count)s reminders queued.", count)
+                % {"count": count}
+                if count
+                else _("No reminder queued: everyone has answered or was reminded already."),
+            )
+            return redirect(_detail_url(event, anchor="survey"))
+    report = report_build(event=event)
+    _log_open_answers(request, event, report)
+    recent = ReportExport.objects.filter(event=event).select_related("job").order_by("-created")[:5]
+    context = {
+        "event": event,
+        "report": report,
+        "form": form,
+        "export_form": ExportForm(initial={"language": request.LANGUAGE_CODE[:2]}),
+        "exports": recent,
+        "page_title": _("Report"),
+        "page_subtitle": event.title,
+        "header_icon": "doc-full",
+        "survey_edit_url": _survey_edit_url(event),
+        **reports.report_context(report),
+    }
+    return TemplateResponse(
+        request, "registration/report/detail.html", context, status=400 if form.errors else 200
+    )
+
+
+def _log_open_answers(request: HttpRequest, event: EventPage, report) -> None:
+    """Audit the open answers the report shows: free text, named when the survey is not
+    anonymous."""
+    survey = report.survey
+    shown = sum(len(q.open_answers) for q in survey.questions) if survey else 0
+    if shown:
+        access_log(
+            user=request.user,
+            event=event,
+            action="report.answers_viewed",
+            data={"answers": shown, "anonymous": survey.anonymous},
+        )
+
+
+def _detail_url(event: EventPage, *, anchor: str = "") -> str:
+    url = reverse("report_detail", args=[event.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _survey_edit_url(event: EventPage) -> str:
+    survey = Survey.objects.filter(event=event).only("pk").first()
+    if survey:
+        return reverse("surveys:edit", args=[survey.pk])
+    return reverse("surveys:add") + f"?event={event.pk}"
+
+
+@never_cache
+@require_POST
+def report_export(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Download an export now (small event) or start it in the worker (large event)."""
+    from registration.reports.services import reports as services
+
+    event = report_event(request, event_id)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a format and a language for the export."))
+        return redirect(_detail_url(event, anchor="export"))
+    fmt, language = form.cleaned_data["format"], form.cleaned_data["language"]
+    if Registration.objects.filter(event=event).count() <= services.inline_export_max():
+        name, data = services.report_export_file(event=event, fmt=fmt, language=language)
+        access_log(
+            user=request.user,
+            event=event,
+            action="registration.report_downloaded",
+            data={"format": fmt, "language": language},
+        )
+        return _file_response(data, name, fmt)
+    export = services.report_export_request(
+        event=event, fmt=fmt, language=language, user=request.user
+    )
+    return redirect("report_export_status", export.pk)
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _file_response(data: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _export_for(request: HttpRequest, export_id: int) -> ReportExport:
+    export = get_object_or_404(ReportExport.objects.select_related("event", "job"), pk=export_id)
+    report_event(request, export.event_id)
+    return export
+
+
+@never_cache
+@require_GET
+def report_export_status(request: HttpRequest, export_id: int) -> HttpResponse:
+    """The progress page of a worker export (a progress bar updated by report.js)."""
+    export = _export_for(request, export_id)
+    return TemplateResponse(
+        request,
+        "registration/report/export_status.html",
+        {
+            "export": export,
+            "event": export.event,
+            "page_title": _("Report export"),
+            "page_subtitle": export.event.title,
+            "header_icon": "download",
+        },
+    )
+
+
+@never_cache
+@require_GET
+def report_export_json(request: HttpRequest, export_id: int) -> JsonResponse:
+    export = _export_for(request, export_id)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "status_label": str(export.get_status_display()),
+            "progress": export.progress,
+            "download_url": reverse("report_export_download", args=[export.pk])
+            if export.status == ExportStatus.DONE
+            else "",
+            "error": export.error if export.status == ExportStatus.FAILED else "",
+        }
+    )
+
+
+@never_cache
+@require_GET
+def report_export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    """The export's file from private storage, for the event's reporters and organisers;
+    every download is written to the audit log."""
+
+    export = _export_for(request, export_id)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404
+    response = private_file_response(
+        export.file,
+        filename=export.job.filename or f"report.{export.format}",
+        content_type=CONTENT_TYPES[export.format],
+    )
+    access_log(
+        user=request.user,
+        event=export.event,
+        action="registration.report_downloaded",
+        data={"export": export.pk, "format": export.format, "language": export.language},
+    )
+    return response
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions):
+    actions.register_action(
+        "registration.report_downloaded",
+        gettext_lazy("Report downloaded"),
+        gettext_lazy("Downloaded an export of the report"),
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("reports/", report_index, name="report_index"),
+        path("reports/<int:event_id>/", report_detail, name="report_detail"),
+        path("reports/<int:event_id>/export/", report_export, name="report_export"),
+        path("reports/exports/<int:export_id>/", report_export_status, name="report_export_status"),
+        path(
+            "reports/exports/<int:export_id>/status.json",
+            report_export_json,
+            name="report_export_json",
+        ),
+        path(
+            "reports/exports/<int:export_id>/download/",
+            report_export_download,
+            name="report_export_download",
+        ),
+    ]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return events_for(request.user, *REPORT_ROLES).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return ReportMenuItem(
+        gettext_lazy("Reports"), reverse("report_index"), icon_name="doc-full", order=320
+    )
+
+
+# --- Surveys: a Wagtail viewset, scoped to the events the user reports on ---------------
+
+
+class SurveyPermissionPolicy(BasePermissionPolicy):
+    """Reporters and organisers edit the surveys of their own events; superusers all."""
+
+    def user_has_permission(self, user, action):
+        return events_for(user, *REPORT_ROLES).exists()
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return user_has_event_role(user, instance.event, *REPORT_ROLES)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return Survey.objects.filter(event__in=events_for(user, *REPORT_ROLES))
+
+    def users_with_any_permission(self, actions):
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True) | Q(event_roles__role__in=REPORT_ROLES), is_active=True
+            )
+            .distinct()
+        )
+
+
+survey_policy = SurveyPermissionPolicy(Survey)
+register_permission_policy(Survey, survey_policy)
+
+
+class SurveyAdminForm(WagtailAdminModelForm):
+    """Only the user's own events (their default-language page) can be chosen."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "event" in self.fields:
+            events = events_for(self.for_user, *REPORT_ROLES).filter(locale=Locale.get_default())
+            field = self.fields["event"]
+            field.queryset = events.order_by("-start_date")
+            # A plain list of the user's events rather than Wagtail's page chooser, which
+            # would browse the whole page tree.
+            field.widget = forms.Select()
+            field.widget.choices = field.choices
+
+
+class ScopedQuerysetMixin:
+    def get_queryset(self):
+        return survey_policy.instances_user_has_any_permission_for(self.request.user, ["change"])
+
+    def get_base_queryset(self):
+        return self.get_queryset().select_related("event")
+
+
+class SurveyViewSet(ModelViewSet):
+    model = Survey
+    icon = "list-ul"
+    menu_label = gettext_lazy("Surveys")
+    menu_order = 330
+    add_to_admin_menu = True
+    name = "surveys"
+    list_display = ["title_en", "event", "anonymous", "is_open"]
+    edit_handler = ObjectList(Survey.panels, base_form_class=SurveyAdminForm)
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    @property
+    def index_view_class(self):
+        return type("SurveyIndexView", (ScopedQuerysetMixin, super().index_view_class), {})
+
+    @property
+    def edit_view_class(self):
+        return type("SurveyEditView", (ScopedQuerysetMixin, super().edit_view_class), {})
+
+    @property
+    def delete_view_class(self):
+        return type("SurveyDeleteView", (ScopedQuerysetMixin, super().delete_view_class), {})
+
+    @property
+    def add_view_class(self):
+        base = super().add_view_class
+
+        class SurveyCreateView(base):
+            def get_initial(self):
+                initial = super().get_initial()
+                if self.request.GET.get("event", "").isdigit():
+                    initial["event"] = int(self.request.GET["event"])
+                return initial
+
+        return SurveyCreateView
+
+
+survey_viewset = SurveyViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_viewset():
+    return survey_viewset

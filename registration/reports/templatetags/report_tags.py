@@ -1,0 +1,56 @@
+"""Filters for the report pages (admin and PDF) and the survey link on the participant's page."""
+
+from __future__ import annotations
+
+from django import template
+
+from registration.reports import exporters as reports
+
+register = template.Library()
+
+
+@register.filter
+def pct(value):
+    """A fraction as a whole percentage, or a dash."""
+    return reports.pct(value)
+
+
+@register.filter
+def mean(value):
+    return reports.mean(value)
+
+
+@register.filter
+def change(value):
+    return reports.change(value)
+
+
+@register.filter
+def bar(value, biggest) -> int:
+    """The bar's length in percent of the biggest value (0–100)."""
+    try:
+        return max(0, min(100, round(100 * float(value or 0) / float(biggest)))) if biggest else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def pct_bar(value) -> int:
+    """A fraction (0–1) as a bar length in percent."""
+    return 0 if value is None else max(0, min(100, round(float(value) * 100)))
+
+
+@register.simple_tag
+def survey_for(registration):
+    """The event's survey for the participant's page: ``None`` or a dict with ``survey``,
+    ``answered``, ``accepting``, ``url`` (their signed survey link)."""
+    from registration.reports.selectors import survey_status
+    from registration.reports.services.surveys import survey_may_answer, survey_url
+
+    status = survey_status(registration=registration)
+    if status is None or not survey_may_answer(registration=registration):
+        return None
+    from django.utils.translation import get_language
+
+    url = survey_url(registration, absolute=False, language=get_language())
+    return {**status, "url": url}

@@ -1,0 +1,112 @@
+"""Reminders and survey invitations: each exactly once per registration, however often the
+scheduler runs; the schedules themselves are created or updated by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from registration.messaging.models import Message
+from registration.messaging.services.notices import (
+    event_bounds,
+    offset_parse,
+    reminders_queue_due,
+)
+from registration.messaging.services.outbox import messages_send_due
+from registration.reports.services.surveys import survey_invitations_queue_due
+from tests import factories
+from tests.registration.messaging.messages_helpers import event_with_agenda
+
+pytestmark = pytest.mark.django_db
+
+
+def test_offset_parse_reads_days_hours_minutes_and_refuses_the_rest():
+    assert [offset_parse(v) for v in ("7d", "12h", "30m")] == [
+        dt.timedelta(days=7),
+        dt.timedelta(hours=12),
+        dt.timedelta(minutes=30),
+    ]
+    with pytest.raises(ValueError, match="not an offset"):
+        offset_parse("a week")
+
+
+def test_reminders_go_once_per_offset_even_when_the_scheduler_runs_twice(settings):
+    settings.MESSAGES_REMINDER_OFFSETS = ["7d", "1d"]
+    event = event_with_agenda()
+    people = factories.RegistrationFactory.create_batch(2, event=event)
+    factories.RegistrationFactory(event=event, status="waitlisted")
+    start, _end = event_bounds(event)
+    from registration.models import Registration
+
+    Registration.objects.update(created_at=start - dt.timedelta(days=20))
+
+    week_before = start - dt.timedelta(days=6)
+    counts = [reminders_queue_due(now=week_before), reminders_queue_due(now=week_before)]
+    day_before = start - dt.timedelta(hours=20)
+    counts += [reminders_queue_due(now=day_before), reminders_queue_due(now=day_before)]
+    counts.append(reminders_queue_due(now=start + dt.timedelta(hours=1)))  # too late: none
+    messages_send_due()
+
+    assert counts == [2, 0, 2, 0, 0]
+    assert sorted(Message.objects.values_list("dedupe_key", flat=True)) == sorted(
+        f"reminder:{p.pk}:{label}" for p in people for label in ("7d", "1d")
+    )
+    reminder = next(e for e in mail.outbox if e.to == [people[0].email])
+    assert "Kabanbay Batyr 21" in reminder.body
+    assert "https://maps.example.org/rixos" in reminder.body
+    assert "https://meet.example.org/astana" in reminder.body
+    assert "09:00" in reminder.body
+    assert "Asia/Almaty" in reminder.body
+
+
+def test_reminder_is_not_sent_to_someone_who_registered_after_its_moment(settings):
+    settings.MESSAGES_REMINDER_OFFSETS = ["7d"]
+    event = event_with_agenda()
+    from registration.models import Registration
+
+    late, early = factories.RegistrationFactory.create_batch(2, event=event)
+    start, _end = event_bounds(event)
+    Registration.objects.filter(pk=late.pk).update(created_at=start - dt.timedelta(days=5))
+    Registration.objects.filter(pk=early.pk).update(created_at=start - dt.timedelta(days=9))
+
+    assert reminders_queue_due(now=start - dt.timedelta(days=3)) == 1
+    assert list(Message.objects.values_list("dedupe_key", flat=True)) == [f"reminder:{early.pk}:7d"]
+
+
+def test_survey_invitation_goes_once_after_the_event_with_the_survey_link(settings):
+    from registration.reports.models import Survey
+
+    settings.MESSAGES_SURVEY_DELAY = "2h"
+    event = event_with_agenda()
+    people = factories.RegistrationFactory.create_batch(2, event=event, language="ru")
+    Survey.objects.create(event=event, title_en="Your views", title_ru="Ваше мнение")
+    _start, end = event_bounds(event)
+
+    counts = [
+        survey_invitations_queue_due(now=end + dt.timedelta(hours=1)),
+        survey_invitations_queue_due(now=end + dt.timedelta(hours=3)),
+        survey_invitations_queue_due(now=end + dt.timedelta(hours=3)),
+    ]
+    messages_send_due()
+
+    assert counts == [0, 2, 0]
+    assert sorted(e.to[0] for e in mail.outbox) == sorted(p.email for p in people)
+    assert "/ru/registration/survey/" in mail.outbox[0].body
+    assert "«Ваше мнение»" in mail.outbox[0].body or "Ваше мнение" in mail.outbox[0].body
+
+
+def test_setup_schedules_creates_then_updates_by_name_without_duplicates():
+    from django_q.models import Schedule
+
+    from registration.schedules import SCHEDULES
+
+    call_command("setup_schedules", verbosity=0)
+    Schedule.objects.filter(name=SCHEDULES[0].name).update(minutes=30)
+    Schedule.objects.create(name=SCHEDULES[1].name, func="x.y")  # a stray duplicate
+    call_command("setup_schedules", verbosity=0)
+
+    rows = list(Schedule.objects.order_by("name").values_list("name", "func", "minutes"))
+    assert rows == sorted((s.name, s.func, s.minutes) for s in SCHEDULES)
