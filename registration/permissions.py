@@ -14,14 +14,22 @@ see aggregate reports only.
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from cms.models import EventPage
 from registration.models.audit import EventLogEntry
 from registration.models.registrations import EventRole, StaffRole
 
-#: Roles that may see participants' personal data (lists, details, exports, bulk actions).
+#: Roles that may see participants' personal data (lists, details, exports, bulk actions,
+#: attendance, badge batches, the message log, logistics).
 PARTICIPANT_ROLES = (StaffRole.ORGANISER, StaffRole.REGISTRATION_MANAGER)
+#: Who may open an event's scanner. Check-in staff reach the scanner and nothing else.
+SCAN_ROLES = (StaffRole.CHECKIN, StaffRole.ORGANISER, StaffRole.REGISTRATION_MANAGER)
+#: Who may read an event's report (aggregates; open answers are logged as access).
+REPORT_ROLES = (StaffRole.REPORTER, StaffRole.ORGANISER)
 
 #: Group name (English, as stored) and the model permissions of each role's group.
 ROLE_GROUPS: dict[str, tuple[str, list[str]]] = {
@@ -86,8 +94,6 @@ def events_for(user, *roles: str) -> QuerySet:
 
     Superusers get every event; anonymous and inactive users get none.
     """
-    from cms.models import EventPage
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return EventPage.objects.none()
     if user.is_superuser:
@@ -157,3 +163,15 @@ def event_role_assign(*, user, event, role: str) -> EventRole:
     row, _created = EventRole.objects.get_or_create(user=user, event=event.source, role=role)
     user.groups.add(role_group(role))
     return row
+
+
+def event_for_staff(user, event_id: int, roles: tuple[str, ...]) -> EventPage:
+    """The event's default-locale page, if ``user`` holds one of ``roles`` on it.
+
+    The one guard of every staff screen that takes an event id: 404 for no such event, 403
+    (``PermissionDenied``) for an event the user has no such role on.
+    """
+    event = get_object_or_404(EventPage, pk=event_id).source
+    if not user_has_event_role(user, event, *roles):
+        raise PermissionDenied
+    return event

@@ -27,9 +27,14 @@ from conference.storage import private_file_response
 from registration.checkin import views
 from registration.checkin.logistics import logistics
 from registration.checkin.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
-from registration.checkin.views import MANAGE_ROLES, SCAN_ROLES, event_for
 from registration.models.registrations import ParticipantRole
-from registration.permissions import PARTICIPANT_ROLES, access_log, events_for
+from registration.permissions import (
+    PARTICIPANT_ROLES,
+    SCAN_ROLES,
+    access_log,
+    event_for_staff,
+    events_for,
+)
 
 
 def _today(event) -> dt.date:
@@ -55,7 +60,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         checkin_recent,
     )
 
-    event = event_for(request, event_id, MANAGE_ROLES)
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     day = _day_param(request, event)
     context = {
         "event": event,
@@ -83,7 +88,7 @@ def attendance_json(request: HttpRequest, event_id: int) -> JsonResponse:
     """The per-day counts, polled by the attendance page."""
     from registration.checkin.selectors import attendance_by_day
 
-    event = event_for(request, event_id, MANAGE_ROLES)
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     return JsonResponse(
         {
             "days": [
@@ -123,7 +128,7 @@ def badge_batches(request: HttpRequest, event_id: int) -> HttpResponse:
     from registration.checkin.selectors import badge_registrations
     from registration.checkin.services import badge_batch_create
 
-    event = event_for(request, event_id, MANAGE_ROLES)
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     if request.method == "POST":
         layout = request.POST.get("layout", BadgeLayout.A4)
         filters = {"role": request.POST.getlist("role")}
@@ -151,7 +156,7 @@ def badge_batches(request: HttpRequest, event_id: int) -> HttpResponse:
 
 def _batch_for(request: HttpRequest, batch_id: int) -> BadgeBatch:
     batch = get_object_or_404(BadgeBatch.objects.select_related("event", "job"), pk=batch_id)
-    event_for(request, batch.event_id, MANAGE_ROLES)
+    event_for_staff(request.user, batch.event_id, PARTICIPANT_ROLES)
     return batch
 
 

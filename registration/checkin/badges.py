@@ -35,6 +35,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from registration.models import Registration
 
 TEMPLATE = "registration/badge/badges.html"
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates/registration/badge/badges.css"
+STYLESHEET = settings.BASE_DIR / "templates/registration/badge/badges.css"
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)

@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,30 +25,23 @@ from cms.models import EventPage
 from conference.middleware import permissions_policy
 from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models import RegistrationStatus
-from registration.models.registrations import StaffRole
-from registration.permissions import access_log, events_for, user_has_event_role
-
-#: Who may open the scanner of an event. Check-in staff reach the scanner and nothing else.
-SCAN_ROLES = (StaffRole.CHECKIN, StaffRole.ORGANISER, StaffRole.REGISTRATION_MANAGER)
-#: Who may see attendance lists and print badge batches (personal data).
-MANAGE_ROLES = (StaffRole.ORGANISER, StaffRole.REGISTRATION_MANAGER)
+from registration.permissions import (
+    PARTICIPANT_ROLES,
+    SCAN_ROLES,
+    access_log,
+    event_for_staff,
+    events_for,
+    user_has_event_role,
+)
 
 SW_FILE = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
 MAX_BODY = 512 * 1024
 
 
-def event_for(request: HttpRequest, event_id: int, roles: tuple[str, ...]) -> EventPage:
-    """The event's default-locale page, if the user holds one of ``roles`` on it (else 403)."""
-    event = get_object_or_404(EventPage, pk=event_id).source
-    if not user_has_event_role(request.user, event, *roles):
-        raise PermissionDenied
-    return event
-
-
 def _json_event(request: HttpRequest, event_id: int) -> EventPage | JsonResponse:
     """For JSON endpoints: the event, or a 403 JSON answer the scanner can show."""
     try:
-        return event_for(request, event_id, SCAN_ROLES)
+        return event_for_staff(request.user, event_id, SCAN_ROLES)
     except PermissionDenied:
         return JsonResponse(
             {
@@ -89,7 +81,7 @@ def checkin_index(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "event": event,
-            "manage": user_has_event_role(request.user, event, *MANAGE_ROLES),
+            "manage": user_has_event_role(request.user, event, *PARTICIPANT_ROLES),
         }
         for event in events
     ]
@@ -104,7 +96,7 @@ def checkin_index(request: HttpRequest) -> HttpResponse:
 @permissions_policy({"camera": ["self"]})  # the only page that may use the camera
 def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
     """The scanner page: camera, keyboard-wedge input and name search; works offline."""
-    event = event_for(request, event_id, SCAN_ROLES)
+    event = event_for_staff(request.user, event_id, SCAN_ROLES)
     today = timezone.localtime(timezone.now(), event.tz).date()
     strings = {
         "online": pgettext("connection", "Online"),
@@ -140,7 +132,7 @@ def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
         "search_url": reverse("checkin_search", args=[event.pk]),
         "sw_url": reverse("checkin_sw"),
         "sw_scope": reverse("checkin_index"),
-        "can_manage": user_has_event_role(request.user, event, *MANAGE_ROLES),
+        "can_manage": user_has_event_role(request.user, event, *PARTICIPANT_ROLES),
         "page_title": _("Check-in: %(event)s") % {"event": event.title},
         "header_icon": "tick",
     }

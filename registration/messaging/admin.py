@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -28,21 +27,11 @@ from registration.models import RegistrationStatus
 from registration.permissions import (
     PARTICIPANT_ROLES,
     access_log,
+    event_for_staff,
     events_for,
-    user_has_event_role,
 )
 
 NEEDS_LOOK = (MessageStatus.FAILED, MessageStatus.ATTENTION)
-
-
-def _event(request: HttpRequest, event_id: int):
-    """The event's default-locale page, if the user is its organiser or manager (else 403)."""
-    from cms.models import EventPage
-
-    event = get_object_or_404(EventPage, pk=event_id).source
-    if not user_has_event_role(request.user, event, *PARTICIPANT_ROLES):
-        raise PermissionDenied
-    return event
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -75,7 +64,7 @@ class LogFilter(forms.Form):
 
 def log(request: HttpRequest, event_id: int) -> HttpResponse:
     """Every message of the event, newest first, filtered; failed ones listed first."""
-    event = _event(request, event_id)
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     form = LogFilter(request.GET or None)
     rows = Message.objects.filter(event=event).select_related("registration").order_by("-pk")
     if form.is_valid():
@@ -112,7 +101,7 @@ def resend(request: HttpRequest, message_id: int) -> HttpResponse:
     from registration.messaging.services.outbox import MessageError, message_resend
 
     message = get_object_or_404(Message, pk=message_id)
-    event = _event(request, message.event_id)
+    event = event_for_staff(request.user, message.event_id, PARTICIPANT_ROLES)
     try:
         copy = message_resend(message=message)
     except MessageError as exc:
@@ -179,7 +168,7 @@ def write(request: HttpRequest, event_id: int) -> HttpResponse:
     )
     from registration.messaging.services.outbox import MessageError
 
-    event = _event(request, event_id)
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     form = OrganiserMessageForm(request.POST or None)
     previews = None
     recipients = None
@@ -230,7 +219,7 @@ def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
     """Cancel the event: every participant's calendar entry is withdrawn (``METHOD:CANCEL``)."""
     from registration.messaging.services.invites import event_cancel
 
-    event = _event(request, event_id)
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     if request.method == "POST":
         if event_cancel(event=event, by=request.user):
             messages.success(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -33,8 +32,13 @@ from wagtail.permissions import register_permission_policy
 from cms.models import EventPage, Session
 from conference.storage import private_file_response
 from registration.models import Registration
-from registration.models.registrations import StaffRole
-from registration.permissions import access_log, events_for, user_has_event_role
+from registration.permissions import (
+    REPORT_ROLES,
+    access_log,
+    event_for_staff,
+    events_for,
+    user_has_event_role,
+)
 from registration.reports.models import (
     ExportFormat,
     ExportStatus,
@@ -42,16 +46,6 @@ from registration.reports.models import (
     ReportExport,
     Survey,
 )
-
-REPORT_ROLES = (StaffRole.REPORTER, StaffRole.ORGANISER)
-
-
-def report_event(request: HttpRequest, event_id: int) -> EventPage:
-    """The event (source page) if the user may see its report; 404 or 403 otherwise."""
-    event = get_object_or_404(EventPage, pk=event_id).source
-    if not user_has_event_role(request.user, event, *REPORT_ROLES):
-        raise PermissionDenied
-    return event
 
 
 class RecommendationForm(forms.Form):
@@ -110,7 +104,7 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     from registration.reports.selectors import report_build
     from registration.reports.services import reports as services
 
-    event = report_event(request, event_id)
+    event = event_for_staff(request.user, event_id, REPORT_ROLES)
     form = RecommendationForm(
         request.POST if request.POST.get("action") == "add" else None, event=event
     )
@@ -201,7 +195,7 @@ def report_export(request: HttpRequest, event_id: int) -> HttpResponse:
     """Download an export now (small event) or start it in the worker (large event)."""
     from registration.reports.services import reports as services
 
-    event = report_event(request, event_id)
+    event = event_for_staff(request.user, event_id, REPORT_ROLES)
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a format and a language for the export."))
@@ -238,7 +232,7 @@ def _file_response(data: bytes, name: str, fmt: str) -> HttpResponse:
 
 def _export_for(request: HttpRequest, export_id: int) -> ReportExport:
     export = get_object_or_404(ReportExport.objects.select_related("event", "job"), pk=export_id)
-    report_event(request, export.event_id)
+    event_for_staff(request.user, export.event_id, REPORT_ROLES)
     return export
 
 

@@ -25,7 +25,7 @@ from registration.services.registrations import (
 )
 from tests.registration.registration_helpers import event_create, person
 from tests.registration.test_registrations_views import FORM, register_url
-from tests.registration.test_surveys import setup, url_for, valid_post  # noqa: F401 (fixture)
+from tests.registration.reports.test_surveys import setup, url_for, valid_post  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

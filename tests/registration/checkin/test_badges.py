@@ -14,7 +14,7 @@ from registration.checkin.services import badge_batch_build, badge_batch_create
 from registration.links import sign_key
 from tests.factories import RegistrationFactory
 from tests.registration.checkin.checkin_factories import aigerim, event_today, staff_create
-from tests.registration.test_badges_scripts import pdffonts
+from tests.registration.checkin.test_badges_scripts import pdffonts
 
 pytestmark = pytest.mark.django_db
 

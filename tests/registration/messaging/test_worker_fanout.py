@@ -18,7 +18,7 @@ from registration.models import Registration
 from tests import factories
 from tests.registration.messaging.messages_helpers import event_with_agenda
 from tests.registration.messaging.smtpd import smtp_server
-from tests.registration.test_worker_outbox import _cluster_env
+from tests.registration.messaging.test_worker_outbox import _cluster_env
 from tests.worker import start_cluster, stop_cluster, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
