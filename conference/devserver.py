@@ -23,7 +23,9 @@ def main() -> int:
             [python, "manage.py", "runserver", "--noreload", f"{host}:{port}"]
         ),
     ]
-    print(f"Site: http://{host}:{port}/  ·  admin: http://{host}:{port}/admin/  ·  Ctrl-C stops.")
+    sys.stdout.write(
+        f"Site: http://{host}:{port}/  ·  admin: http://{host}:{port}/admin/  ·  Ctrl-C stops.\n"
+    )
 
     def stop(*_args: object) -> None:
         for child in children:

@@ -36,7 +36,7 @@ TESTING = env_bool("TESTING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+        SECRET_KEY = "insecure-development-key-never-use-in-production"
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set the SECRET_KEY environment variable to a long random "

@@ -9,9 +9,9 @@ import os
 
 os.environ.setdefault("TESTING", "1")
 
-from conference.settings import *  # noqa: E402, F403
-from conference.settings import BASE_DIR  # noqa: E402
-from conference.settings import DATABASES as _DATABASES  # noqa: E402
+from conference.settings import *  # noqa: F403
+from conference.settings import BASE_DIR
+from conference.settings import DATABASES as _DATABASES
 
 # A copy: importing this module must never change the dicts of conference.settings.
 DATABASES = copy.deepcopy(_DATABASES)

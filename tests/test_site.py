@@ -76,7 +76,7 @@ def _run_check(env_extra: dict[str, str], *args: str) -> subprocess.CompletedPro
         if k not in {"TESTING", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({"DJANGO_SETTINGS_MODULE": "conference.settings", **env_extra})
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
         env=env,

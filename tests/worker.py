@@ -57,7 +57,7 @@ def start_cluster(**extra_env: str) -> subprocess.Popen:
     worker stuck without an error. ``cluster_log`` reads the file for a failure message.
     """
     log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open with the process, read later
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
         env=worker_env(**extra_env),

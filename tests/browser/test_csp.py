@@ -115,7 +115,7 @@ def test_scanner_may_use_camera_and_runs_under_the_policy(live_server, scene, co
 
 
 def test_other_admin_pages_do_not_get_the_camera(live_server, scene, context):
-    event, _registration, checkin, _admin = scene
+    _event, _registration, checkin, _admin = scene
     _login(context, live_server, checkin)
     page, console = _page(context)
 

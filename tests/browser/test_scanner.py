@@ -123,7 +123,7 @@ def test_scanner_keyboard_wedge_green_amber_red(live_server, scene, page):
 
 
 def test_scanner_search_by_name_checks_in(live_server, scene, page):
-    event, staff, registration = scene
+    event, staff, _registration = scene
     login(page.context, live_server, staff)
     page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
 

@@ -41,7 +41,8 @@ def test_translate_action_copies_sessions_speakers_and_papers(admin_client, inde
     assert sum(s.speakers.count() for s in copy.sessions.all()) == 8
     own_papers = set(BackgroundPaper.objects.filter(page=copy).values_list("pk", flat=True))
     linked = {p.pk for s in copy.sessions.all() for p in s.papers.all()}
-    assert linked and linked <= own_papers
+    assert linked
+    assert linked <= own_papers
     assert copy.source == event
 
 

@@ -24,8 +24,8 @@ from registration.services.registrations import (
     registration_expire_unconfirmed,
 )
 from tests.registration.registration_helpers import event_create, person
-from tests.registration.test_registrations_views import FORM, register_url
 from tests.registration.reports.test_surveys import setup, url_for, valid_post  # noqa: F401 (fixture)
+from tests.registration.test_registrations_views import FORM, register_url
 
 pytestmark = pytest.mark.django_db
 

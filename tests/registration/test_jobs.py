@@ -66,7 +66,8 @@ def test_badge_batch_is_a_job_with_progress_and_a_private_file(event):
         1,
     )
     assert job.filename == f"badges-{event.slug}-{batch.pk}.pdf"
-    assert job.file.name.startswith("jobs/") and event.slug not in job.file.name
+    assert job.file.name.startswith("jobs/")
+    assert event.slug not in job.file.name
     assert _private_files() == [Path(django_settings.PRIVATE_MEDIA_ROOT) / job.file.name]
 
 

@@ -138,7 +138,8 @@ def _roots(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
-def test_anonymise_leaves_no_marker_in_any_table_or_file(_roots):
+@pytest.mark.usefixtures("_roots")
+def test_anonymise_leaves_no_marker_in_any_table_or_file():
     from django_q.models import Task
 
     event = past_event()

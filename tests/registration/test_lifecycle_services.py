@@ -303,7 +303,7 @@ def test_deletion_carry_out_cancels_a_future_registration_then_anonymises():
 
 
 def test_deletion_carry_out_keeps_status_of_a_past_event():
-    event, people = hand_counted_event()
+    _event, people = hand_counted_event()
 
     done = deletion_carry_out(registration=people["Aida"])
 

@@ -80,7 +80,7 @@ def test_participants_only_paper_document_url_is_404_for_anonymous(client, paper
 
 
 def test_participants_only_paper_document_url_is_404_for_staff_of_another_event(client, papers):
-    event, _public, private = papers
+    _event, _public, private = papers
     other = event_create(parent=home(), title="Another event")
     client.force_login(staff_create(other, "organiser", "registration_manager"))
 
@@ -168,7 +168,7 @@ def test_participant_of_another_event_gets_no_paper(client, papers):
 
 
 def test_personal_page_lists_papers_in_the_reader_language_first(client, papers):
-    event, public, private = papers
+    event, _public, private = papers
     registration = aigerim(event, language="ru")
 
     key = sign_key(registration)  # timestamped: signed once, the page links with this one
@@ -176,7 +176,8 @@ def test_personal_page_lists_papers_in_the_reader_language_first(client, papers)
         html = client.get(reverse("registration:manage", kwargs={"key": key})).content.decode()
         own, english = (_paper_url(registration, private, code, key=key) for code in ("ru", "en"))
 
-    assert "Focal points" in html and "Concept note" in html
+    assert "Focal points" in html
+    assert "Concept note" in html
     assert html.index(own) < html.index(english)
     assert private.document_en.url not in html  # never the public document URL
     assert client.get(own).status_code == 200
@@ -213,9 +214,12 @@ def test_badge_pdf_only_for_staff_with_a_role_and_logged(client):
     client.force_login(manager)
     allowed = client.get(url)
 
-    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
-    assert wrong_event.status_code in (302, 403) and not wrong_event.get("Content-Disposition")
-    assert allowed.status_code == 200 and _body(allowed).startswith(b"%PDF")
+    assert anonymous.status_code == 302
+    assert "/admin/login/" in anonymous["Location"]
+    assert wrong_event.status_code in (302, 403)
+    assert not wrong_event.get("Content-Disposition")
+    assert allowed.status_code == 200
+    assert _body(allowed).startswith(b"%PDF")
     logged = EventLogEntry.objects.filter(action="registration.badges_downloaded")
     assert [(e.user_id, e.event_id, e.data["batch"]) for e in logged] == [
         (manager.pk, event.pk, batch.pk)
@@ -258,7 +262,8 @@ def test_no_private_file_under_media_root(papers):
     assert public_files == ["original_images/logo.png"]
     assert len([name for name in private_files if name.startswith("documents/")]) == 4
     assert len([name for name in private_files if name.startswith("jobs/")]) == 2
-    assert not private.is_relative_to(media) and not media.is_relative_to(private)
+    assert not private.is_relative_to(media)
+    assert not media.is_relative_to(private)
 
 
 def test_private_names_have_no_url():

@@ -326,7 +326,8 @@ def test_privacy_notice_translated(client):
 
 # --- never a 500 ----------------------------------------------------------------------------
 
-FIELDS = list(FORM) + [
+FIELDS = [
+    *list(FORM),
     "phone",
     "badge_name",
     "access_needs",

@@ -422,7 +422,7 @@ def test_role_matrix_shows_no_personal_data_of_another_event(world, role, capsys
 
     # Assert
     with capsys.disabled():
-        print(f"\nrole matrix [{role}]: {len(urls)} URLs × 1 role (× {len(ROLES)} roles)")
+        print(f"\nrole matrix [{role}]: {len(urls)} URLs × 1 role (× {len(ROLES)} roles)")  # noqa: T201 — the count of URLs walked belongs in the test output
     assert leaks == [], "\n".join(leaks)
     assert errors == [], "\n".join(errors)
     assert seen_wanted == set(wanted)

@@ -283,8 +283,8 @@ def test_badge_pdf_long_organisation_and_title_stay_inside_the_badge(layout):
         ]
         assert chars
         for char, (left, bottom, right, top) in chars:
-            assert inside[0] <= left and right <= inside[2], (data.name, char, left, right)
-            assert inside[1] <= bottom and top <= inside[3], (data.name, char, bottom, top)
+            assert inside[0] <= left <= right <= inside[2], (data.name, char, left, right)
+            assert inside[1] <= bottom <= top <= inside[3], (data.name, char, bottom, top)
     text = text_of(document[0])
     assert LONG_ORGANISATION[:40] in text
     assert "…" in text  # what did not fit ends with an ellipsis

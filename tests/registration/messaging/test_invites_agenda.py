@@ -145,7 +145,7 @@ def test_two_quick_publishes_send_one_update_with_the_final_times():
 def test_participant_cancels_and_the_entry_is_withdrawn():
     from registration.services.registrations import registration_cancel
 
-    event, people = _setup()
+    _event, people = _setup()
 
     registration_cancel(registration=people[0])
     _send_everything_due()

@@ -44,9 +44,13 @@ def test_queue_same_key_twice_makes_one_row():
 def test_queue_rolled_back_with_its_cause_leaves_nothing():
     registration = factories.RegistrationFactory(event=event_with_agenda())
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        message_queue(registration=registration, kind="confirmed", dedupe_key="k1")
-        raise RuntimeError("the cause failed")
+    def queue_then_fail() -> None:
+        with transaction.atomic():
+            message_queue(registration=registration, kind="confirmed", dedupe_key="k1")
+            raise RuntimeError("the cause failed")
+
+    with pytest.raises(RuntimeError):
+        queue_then_fail()
 
     assert Message.objects.count() == 0
     assert CalendarInvite.objects.count() == 0
@@ -100,7 +104,7 @@ def test_send_builds_multipart_with_calendar_part_and_stable_message_id():
         "text/calendar",
         "text/calendar",
     ]
-    calendar_part = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"][0]
+    calendar_part = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar")
     assert calendar_part.get_param("method") == "REQUEST"
     assert email.to == [registration.email]
     assert email.extra_headers["Message-ID"].startswith("<")

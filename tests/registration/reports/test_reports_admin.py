@@ -78,7 +78,8 @@ def test_only_reporters_and_organisers_open_the_report(client, event, role, stat
     if status == 200:
         assert (page.status_code, export.status_code) == (200, 200)
     else:
-        assert refused(page) and refused(export)
+        assert refused(page)
+        assert refused(export)
         assert "data-figure" not in page.text
 
 
@@ -191,7 +192,8 @@ def test_large_event_export_goes_to_the_worker(
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book["Participation"]["B2"].value == 6
     page = client.get(reverse("report_export_status", args=[export.pk]))
-    assert 'data-status-url="' in page.text and "<progress" in page.text
+    assert 'data-status-url="' in page.text
+    assert "<progress" in page.text
 
 
 def test_export_status_of_another_event_is_refused(client, event):
