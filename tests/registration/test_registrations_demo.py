@@ -6,15 +6,14 @@ import re
 
 import pytest
 
+from cms import demo as cms_demo
+from registration import demo
 from registration.models import EventRole, Registration, RegistrationStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_once_with_every_status_script_and_role(capsys):
-    from cms import demo as cms_demo
-    from registration import demo
-
     cms_demo.load()
     demo.load()
     first = Registration.objects.count()

@@ -1,4 +1,8 @@
-"""``manage.py load_demo``: demo content, users and registrations; safe to run twice."""
+"""``manage.py load_demo``: demo content, users and registrations; safe to run twice.
+
+Each room keeps its demo as data, ``demo.json``, beside a small loader, ``demo.py``, whose
+``load(write=...)`` reads it and writes its summary through this command's stdout.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import importlib
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-#: Each app's demo loader, in order of the data flow (content before registrations).
+#: Each room's demo loader, in order of the data flow (content before registrations). A room
+#: that is not installed (its module missing) is skipped.
 LOADERS = [
     "cms.demo",
     "registration.demo",
@@ -17,7 +22,7 @@ LOADERS = [
 ]
 
 ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "admin-demo-2026"  # noqa: S105 — printed for the local demo only
+ADMIN_PASSWORD = "admin-demo-2026"
 
 
 class Command(BaseCommand):
@@ -34,7 +39,7 @@ class Command(BaseCommand):
                 if exc.name == dotted:
                     continue
                 raise
-            module.load()
+            module.load(write=self.stdout.write)
             self.stdout.write(f"Loaded {dotted}.")
         if not options["no_admin"]:
             self._ensure_admin()

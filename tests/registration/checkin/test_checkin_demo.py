@@ -2,6 +2,7 @@
 
 import pytest
 
+from cms import demo
 from registration import demo as registration_demo
 from registration.checkin import demo as demo_checkin
 from registration.checkin.models import CheckIn
@@ -12,8 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_checkins_on_both_days_and_idempotent():
-    from cms import demo
-
     demo.load()
     registration_demo.load()
     demo_checkin.load()

@@ -2,16 +2,15 @@
 
 import pytest
 
+from cms import demo
+from registration import demo as registration_demo
+from registration.messaging import demo as demo_messages
 from registration.messaging.models import Message, MessageStatus, OrganiserMessage
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_messages_load_twice_changes_nothing():
-    from cms import demo
-    from registration import demo as registration_demo
-    from registration.messaging import demo as demo_messages
-
     demo.load()
     registration_demo.load()
     demo_messages.load()
