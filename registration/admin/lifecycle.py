@@ -1,5 +1,6 @@
 """Deletion requests in the Wagtail admin: open requests of the user's events, carried out
-(anonymised) after a confirmation. ``registration/wagtail_hooks.py`` imports this module.
+(anonymised) after a confirmation. ``registration/wagtail_hooks.py`` imports this module, which
+registers the viewset ``deletion_requests`` (``/admin/registration/deletion-requests/``).
 
 The list is scoped like the participant lists (``deletion_requests_open`` uses
 ``registrations_visible_to``); the carry-out view checks the same scope for the one row.
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from registration.admin.viewsets import StaffViewSet
 from registration.permissions import access_log, user_sees_participants
 from registration.selectors.lifecycle import deletion_requests_open
 from registration.services.lifecycle import deletion_carry_out
@@ -50,7 +51,7 @@ def request_carry_out(request: HttpRequest, registration_id: int) -> HttpRespons
     if request.method == "POST":
         deletion_carry_out(registration=registration, by=request.user)
         messages.success(request, _("The registration is anonymised."))
-        return HttpResponseRedirect(reverse("registration_deletion_requests"))
+        return HttpResponseRedirect(reverse("deletion_requests:index"))
     context = {
         "registration": registration,
         "page_title": _("Carry out a deletion request"),
@@ -59,36 +60,29 @@ def request_carry_out(request: HttpRequest, registration_id: int) -> HttpRespons
     return TemplateResponse(request, "registration/lifecycle/admin_carry_out.html", context)
 
 
-@hooks.register("register_admin_urls")
-def register_deletion_request_urls():
-    return [
-        path(
-            "registration/deletion-requests/",
-            requests_index,
-            name="registration_deletion_requests",
-        ),
-        path(
-            "registration/deletion-requests/<int:registration_id>/",
-            request_carry_out,
-            name="registration_deletion_carry_out",
-        ),
-    ]
+class DeletionRequestsViewSet(StaffViewSet):
+    """Open deletion requests and carrying one out, for those who may see participants."""
 
+    name = "deletion_requests"
+    url_prefix = "registration/deletion-requests"
+    icon = "bin"
+    menu_label = gettext_lazy("Deletion requests")
+    menu_name = "deletion-requests"
+    menu_order = 225
 
-class DeletionRequestsMenuItem(MenuItem):
-    def is_shown(self, request):
+    def menu_shown(self, request: HttpRequest) -> bool:
         return user_sees_participants(request.user)
 
+    def get_urlpatterns(self):
+        return [
+            path("", requests_index, name="index"),
+            path("<int:registration_id>/", request_carry_out, name="carry_out"),
+        ]
 
-@hooks.register("register_admin_menu_item")
-def register_deletion_requests_menu_item():
-    return DeletionRequestsMenuItem(
-        gettext_lazy("Deletion requests"),
-        reverse("registration_deletion_requests"),
-        name="deletion-requests",
-        icon_name="bin",
-        order=225,
-    )
+
+@hooks.register("register_admin_viewset")
+def register_deletion_requests_viewset():
+    return DeletionRequestsViewSet()
 
 
 @hooks.register("register_log_actions")

@@ -12,6 +12,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from registration.admin.registrations import ScopedBulkActionMixin
@@ -68,8 +69,6 @@ class RevokeLinksBulkAction(ScopedBulkActionMixin, SnippetBulkAction):
         return done, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        from wagtail.admin import messages
-
         for failure in getattr(self, "failed", []):
             messages.warning(self.request, failure)
         return ngettext(

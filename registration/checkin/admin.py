@@ -1,8 +1,10 @@
-"""Check-in in the Wagtail admin: the scanner's URLs, live attendance and badge batches.
+"""Check-in in the Wagtail admin: the scanner, live attendance and badge batches (the viewset
+``checkin_admin`` at ``/admin/checkin/``) and the logistics summary (``logistics`` at
+``/admin/registration/logistics/``).
 
-``registration/wagtail_hooks.py`` imports this module, which registers the hooks. The scanner
-is open to check-in staff; attendance lists and badge PDFs (personal data) only to organisers
-and registration managers of the event.
+``registration/checkin/wagtail_hooks.py`` imports this module, which registers the viewsets.
+The scanner is open to check-in staff; attendance lists, badge PDFs and logistics (personal
+data) only to organisers and registration managers of the event.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,19 +24,26 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from conference.storage import private_file_response
+from registration.admin.viewsets import StaffViewSet
 from registration.checkin import views
 from registration.checkin.logistics import logistics
 from registration.checkin.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
+from registration.checkin.selectors import (
+    attendance_by_day,
+    badge_registrations,
+    checkin_not_arrived,
+    checkin_recent,
+)
+from registration.checkin.selectors import badge_batches as batches_of
+from registration.checkin.services import badge_batch_create
 from registration.models.registrations import ParticipantRole
 from registration.permissions import (
     PARTICIPANT_ROLES,
     SCAN_ROLES,
     access_log,
     event_for_staff,
-    events_for,
 )
 
 
@@ -54,12 +64,6 @@ def _day_param(request: HttpRequest, event) -> dt.date:
 @require_GET
 def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     """Checked in per day against confirmed, and who has not arrived on the chosen day."""
-    from registration.checkin.selectors import (
-        attendance_by_day,
-        checkin_not_arrived,
-        checkin_recent,
-    )
-
     event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     day = _day_param(request, event)
     context = {
@@ -68,7 +72,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         "days": attendance_by_day(event=event),
         "not_arrived": list(checkin_not_arrived(event=event, day=day)[:500]),
         "recent": list(checkin_recent(event=event, day=day)),
-        "live_url": reverse("checkin_attendance_json", args=[event.pk]),
+        "live_url": reverse("checkin_admin:attendance_json", args=[event.pk]),
         "page_title": _("Attendance: %(event)s") % {"event": event.title},
         "header_icon": "tick",
     }
@@ -86,8 +90,6 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
 @never_cache
 def attendance_json(request: HttpRequest, event_id: int) -> JsonResponse:
     """The per-day counts, polled by the attendance page."""
-    from registration.checkin.selectors import attendance_by_day
-
     event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     return JsonResponse(
         {
@@ -114,7 +116,7 @@ def _batch_json(batch: BadgeBatch) -> dict:
         "total": batch.total,
         "percent": batch.percent,
         "finished": batch.status in (BadgeBatchStatus.DONE, BadgeBatchStatus.FAILED),
-        "download_url": reverse("checkin_badge_download", args=[batch.pk]) if done else "",
+        "download_url": reverse("checkin_admin:badge_download", args=[batch.pk]) if done else "",
         "error": _("The badges could not be made. Try again, or ask an administrator.")
         if batch.status == BadgeBatchStatus.FAILED
         else "",
@@ -124,23 +126,17 @@ def _batch_json(batch: BadgeBatch) -> dict:
 @require_http_methods(["GET", "POST"])
 def badge_batches(request: HttpRequest, event_id: int) -> HttpResponse:
     """Ask the worker for a PDF of badges (all confirmed, or some roles/countries)."""
-    from registration.checkin.selectors import badge_batches as batches_of
-    from registration.checkin.selectors import badge_registrations
-    from registration.checkin.services import badge_batch_create
-
     event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     if request.method == "POST":
         layout = request.POST.get("layout", BadgeLayout.A4)
         filters = {"role": request.POST.getlist("role")}
         batch = badge_batch_create(event=event, by=request.user, layout=layout, filters=filters)
-        from django.contrib import messages
-
         messages.success(
             request,
             _("Making %(count)s badges. You can leave this page; the file stays here.")
             % {"count": batch.total},
         )
-        return redirect("checkin_badges", event.pk)
+        return redirect("checkin_admin:badges", event.pk)
     batches = list(batches_of(event=event))
     context = {
         "event": event,
@@ -189,36 +185,63 @@ def badge_batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
     return response
 
 
-@hooks.register("register_admin_urls")
-def register_checkin_urls():
-    urls = [
-        path("checkin/", views.checkin_index, name="checkin_index"),
-        path("checkin/sw.js", views.service_worker, name="checkin_sw"),
-        path("checkin/<int:event_id>/", views.scanner, name="checkin_scanner"),
-        path("checkin/<int:event_id>/scan/", views.scan, name="checkin_scan"),
-        path("checkin/<int:event_id>/sync/", views.sync, name="checkin_sync"),
-        path("checkin/<int:event_id>/search/", views.search, name="checkin_search"),
-        path("checkin/<int:event_id>/attendance/", attendance, name="checkin_attendance"),
-        path(
-            "checkin/<int:event_id>/attendance.json",
-            attendance_json,
-            name="checkin_attendance_json",
-        ),
-        path("checkin/<int:event_id>/badges/", badge_batches, name="checkin_badges"),
-        path(
-            "checkin/badges/<int:batch_id>/progress.json",
-            badge_batch_progress,
-            name="checkin_badge_progress",
-        ),
-        path(
-            "checkin/badges/<int:batch_id>/download/",
-            badge_batch_download,
-            name="checkin_badge_download",
-        ),
-    ]
-    if settings.BENCH_ENDPOINTS:  # bench/bench_checkin.py only; never set in production
-        urls.append(path("checkin/<int:event_id>/bench-bare/", views.bench_bare))
-    return urls
+class CheckInViewSet(StaffViewSet):
+    """The scanner (check-in staff, organisers, registration managers) and, per event,
+    attendance and badge batches (organisers and registration managers: each view checks)."""
+
+    name = "checkin_admin"
+    url_prefix = "checkin"  # the scanner's service worker controls /admin/checkin/
+    icon = "tick"
+    menu_label = gettext_lazy("Check-in")
+    menu_name = "checkin"
+    menu_order = 250
+    menu_roles = SCAN_ROLES
+
+    def get_urlpatterns(self):
+        urls = [
+            path("", views.checkin_index, name="index"),
+            path("sw.js", views.service_worker, name="service_worker"),
+            path("<int:event_id>/", views.scanner, name="scanner"),
+            path("<int:event_id>/scan/", views.scan, name="scan"),
+            path("<int:event_id>/sync/", views.sync, name="sync"),
+            path("<int:event_id>/search/", views.search, name="search"),
+            path("<int:event_id>/attendance/", attendance, name="attendance"),
+            path("<int:event_id>/attendance.json", attendance_json, name="attendance_json"),
+            path("<int:event_id>/badges/", badge_batches, name="badges"),
+            path(
+                "badges/<int:batch_id>/progress.json",
+                badge_batch_progress,
+                name="badge_progress",
+            ),
+            path(
+                "badges/<int:batch_id>/download/",
+                badge_batch_download,
+                name="badge_download",
+            ),
+        ]
+        if settings.BENCH_ENDPOINTS:  # bench/bench_checkin.py only; never set in production
+            urls.append(path("<int:event_id>/bench-bare/", views.bench_bare))
+        return urls
+
+
+class LogisticsViewSet(StaffViewSet):
+    """The logistics summary of one of the user's events (organisers, registration managers)."""
+
+    name = "logistics"
+    url_prefix = "registration/logistics"
+    icon = "list-ul"
+    menu_label = gettext_lazy("Logistics")
+    menu_name = "logistics"
+    menu_order = 220
+    menu_roles = PARTICIPANT_ROLES
+
+    def get_urlpatterns(self):
+        return [path("", logistics, name="index")]
+
+
+@hooks.register("register_admin_viewset")
+def register_checkin_viewsets():
+    return [CheckInViewSet(), LogisticsViewSet()]
 
 
 @hooks.register("register_log_actions")
@@ -227,41 +250,4 @@ def register_badge_log_actions(actions):
         "registration.badges_downloaded",
         gettext_lazy("Badges downloaded"),
         gettext_lazy("Downloaded a PDF of badges"),
-    )
-
-
-class CheckInMenuItem(MenuItem):
-    def is_shown(self, request):
-        return events_for(request.user, *SCAN_ROLES).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_checkin_menu_item():
-    return CheckInMenuItem(
-        gettext_lazy("Check-in"),
-        reverse("checkin_index"),
-        name="checkin",
-        icon_name="tick",
-        order=250,
-    )
-
-
-@hooks.register("register_admin_urls")
-def register_logistics_url():
-    return [path("registration/logistics/", logistics, name="registration_logistics")]
-
-
-class LogisticsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return events_for(request.user, *PARTICIPANT_ROLES).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_logistics_menu_item():
-    return LogisticsMenuItem(
-        _("Logistics"),
-        reverse("registration_logistics"),
-        name="logistics",
-        icon_name="list-ul",
-        order=220,
     )

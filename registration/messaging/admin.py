@@ -1,8 +1,9 @@
 """Messages in the Wagtail admin: the per-event message log with resend, failed rows, the
 organiser's note to participants (previewed in each language) and cancelling the event.
 
-``registration/wagtail_hooks.py`` imports this module, which registers the hooks. Every view
-is for organisers and registration managers of that event only (``user_has_event_role``).
+``registration/messaging/wagtail_hooks.py`` imports this module, which registers the viewset
+``messaging_admin`` (``/admin/messages/``). Every view is for organisers and registration
+managers of that event only (``event_for_staff``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from registration.admin.viewsets import StaffViewSet
 from registration.messaging.models import EventCalendar, Message, MessageStatus, OrganiserMessage
+from registration.messaging.services.invites import event_cancel
+from registration.messaging.services.notices import (
+    organiser_message_create,
+    organiser_message_preview,
+    organiser_message_recipients,
+    organiser_message_send,
+)
+from registration.messaging.services.outbox import MessageError, message_resend
 from registration.models import RegistrationStatus
 from registration.permissions import (
     PARTICIPANT_ROLES,
@@ -98,8 +107,6 @@ def log(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def resend(request: HttpRequest, message_id: int) -> HttpResponse:
     """Send a message again (a new row in the log)."""
-    from registration.messaging.services.outbox import MessageError, message_resend
-
     message = get_object_or_404(Message, pk=message_id)
     event = event_for_staff(request.user, message.event_id, PARTICIPANT_ROLES)
     try:
@@ -113,7 +120,7 @@ def resend(request: HttpRequest, message_id: int) -> HttpResponse:
         messages.success(
             request, _("The message to %(email)s will be sent again.") % {"email": copy.to_email}
         )
-    return redirect(reverse("registration_messages_log", args=[event.pk]))
+    return redirect(reverse("messaging_admin:log", args=[event.pk]))
 
 
 class OrganiserMessageForm(forms.ModelForm):
@@ -160,14 +167,6 @@ class OrganiserMessageForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 def write(request: HttpRequest, event_id: int) -> HttpResponse:
     """Write to participants: preview in each language, then send through the outbox."""
-    from registration.messaging.services.notices import (
-        organiser_message_create,
-        organiser_message_preview,
-        organiser_message_recipients,
-        organiser_message_send,
-    )
-    from registration.messaging.services.outbox import MessageError
-
     event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     form = OrganiserMessageForm(request.POST or None)
     previews = None
@@ -193,7 +192,7 @@ def write(request: HttpRequest, event_id: int) -> HttpResponse:
                     request,
                     _("Your message is being sent to %(count)s participants.") % {"count": count},
                 )
-                return redirect(reverse("registration_messages_log", args=[event.pk]))
+                return redirect(reverse("messaging_admin:log", args=[event.pk]))
         else:
             previews = [
                 (code, name, *parts)
@@ -217,8 +216,6 @@ def write(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
     """Cancel the event: every participant's calendar entry is withdrawn (``METHOD:CANCEL``)."""
-    from registration.messaging.services.invites import event_cancel
-
     event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
     if request.method == "POST":
         if event_cancel(event=event, by=request.user):
@@ -227,7 +224,7 @@ def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
             )
         else:
             messages.info(request, _("The event was already cancelled."))
-        return redirect(reverse("registration_messages_log", args=[event.pk]))
+        return redirect(reverse("messaging_admin:log", args=[event.pk]))
     context = {
         "event": event,
         "page_title": _("Cancel the event: %(event)s") % {"event": event.title},
@@ -236,31 +233,28 @@ def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
     return TemplateResponse(request, "registration/admin/messages_cancel_event.html", context)
 
 
-@hooks.register("register_admin_urls")
-def register_message_urls():
-    return [
-        path("messages/", index, name="registration_messages"),
-        path("messages/event/<int:event_id>/", log, name="registration_messages_log"),
-        path("messages/event/<int:event_id>/write/", write, name="registration_messages_write"),
-        path(
-            "messages/event/<int:event_id>/cancel/",
-            cancel_event,
-            name="registration_messages_cancel_event",
-        ),
-        path("messages/<int:message_id>/resend/", resend, name="registration_messages_resend"),
-    ]
+class MessagesViewSet(StaffViewSet):
+    """The message log of each of the user's events, resending, the organiser's note and
+    cancelling the event (organisers and registration managers: each view checks)."""
+
+    name = "messaging_admin"
+    url_prefix = "messages"
+    icon = "mail"
+    menu_label = gettext_lazy("Messages")
+    menu_name = "messages"
+    menu_order = 420
+    menu_roles = PARTICIPANT_ROLES
+
+    def get_urlpatterns(self):
+        return [
+            path("", index, name="index"),
+            path("event/<int:event_id>/", log, name="log"),
+            path("event/<int:event_id>/write/", write, name="write"),
+            path("event/<int:event_id>/cancel/", cancel_event, name="cancel_event"),
+            path("<int:message_id>/resend/", resend, name="resend"),
+        ]
 
 
-class MessagesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return events_for(request.user, *PARTICIPANT_ROLES).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_messages_menu_item():
-    return MessagesMenuItem(
-        gettext_lazy("Messages"),
-        reverse("registration_messages"),
-        icon_name="mail",
-        order=420,
-    )
+@hooks.register("register_admin_viewset")
+def register_messages_viewset():
+    return MessagesViewSet()

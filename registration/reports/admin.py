@@ -1,7 +1,8 @@
 """The post-event report in the Wagtail admin: figures and charts, recommendations, exports,
 and survey editing.
 
-``registration/wagtail_hooks.py`` imports this module, which registers the hooks. Only
+``registration/reports/wagtail_hooks.py`` imports this module, which registers the viewsets
+``reports_admin`` (``/admin/reports/``) and ``surveys`` (``/admin/surveys/``). Only
 superusers and staff holding the reporter or organiser role on the event reach an event's
 report; the report shows aggregates (names only in a non-anonymous survey's open answers).
 """
@@ -9,6 +10,7 @@ report; the report shows aggregates (names only in a non-anonymous survey's open
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -22,7 +24,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
@@ -31,6 +32,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.models import EventPage, Session
 from conference.storage import private_file_response
+from registration.admin.viewsets import StaffViewSet
 from registration.models import Registration
 from registration.permissions import (
     REPORT_ROLES,
@@ -39,6 +41,7 @@ from registration.permissions import (
     events_for,
     user_has_event_role,
 )
+from registration.reports import exporters
 from registration.reports.models import (
     ExportFormat,
     ExportStatus,
@@ -46,6 +49,9 @@ from registration.reports.models import (
     ReportExport,
     Survey,
 )
+from registration.reports.selectors import report_build
+from registration.reports.services import reports as services
+from registration.reports.services.surveys import survey_remind
 
 
 class RecommendationForm(forms.Form):
@@ -74,8 +80,6 @@ class ExportForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language of the report"), choices=[])
 
     def __init__(self, *args, **kwargs) -> None:
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
 
@@ -100,10 +104,6 @@ def report_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     """The report with its charts; POST adds, moves, edits or deletes a recommendation."""
-    from registration.reports import exporters as reports
-    from registration.reports.selectors import report_build
-    from registration.reports.services import reports as services
-
     event = event_for_staff(request.user, event_id, REPORT_ROLES)
     form = RecommendationForm(
         request.POST if request.POST.get("action") == "add" else None, event=event
@@ -132,8 +132,6 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
                 services.recommendation_move(recommendation=rec, direction=action)
             return redirect(_detail_url(event, anchor="recommendations"))
         elif action == "remind":
-            from registration.reports.services.surveys import survey_remind
-
             count = survey_remind(event=event)
             messages.success(
                 request,
@@ -156,7 +154,7 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "page_subtitle": event.title,
         "header_icon": "doc-full",
         "survey_edit_url": _survey_edit_url(event),
-        **reports.report_context(report),
+        **exporters.report_context(report),
     }
     return TemplateResponse(
         request, "registration/report/detail.html", context, status=400 if form.errors else 200
@@ -178,7 +176,7 @@ def _log_open_answers(request: HttpRequest, event: EventPage, report) -> None:
 
 
 def _detail_url(event: EventPage, *, anchor: str = "") -> str:
-    url = reverse("report_detail", args=[event.pk])
+    url = reverse("reports_admin:detail", args=[event.pk])
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -193,8 +191,6 @@ def _survey_edit_url(event: EventPage) -> str:
 @require_POST
 def report_export(request: HttpRequest, event_id: int) -> HttpResponse:
     """Download an export now (small event) or start it in the worker (large event)."""
-    from registration.reports.services import reports as services
-
     event = event_for_staff(request.user, event_id, REPORT_ROLES)
     form = ExportForm(request.POST)
     if not form.is_valid():
@@ -213,7 +209,7 @@ def report_export(request: HttpRequest, event_id: int) -> HttpResponse:
     export = services.report_export_request(
         event=event, fmt=fmt, language=language, user=request.user
     )
-    return redirect("report_export_status", export.pk)
+    return redirect("reports_admin:export_status", export.pk)
 
 
 CONTENT_TYPES = {
@@ -263,7 +259,7 @@ def report_export_json(request: HttpRequest, export_id: int) -> JsonResponse:
             "status": export.status,
             "status_label": str(export.get_status_display()),
             "progress": export.progress,
-            "download_url": reverse("report_export_download", args=[export.pk])
+            "download_url": reverse("reports_admin:export_download", args=[export.pk])
             if export.status == ExportStatus.DONE
             else "",
             "error": export.error if export.status == ExportStatus.FAILED else "",
@@ -303,36 +299,31 @@ def register_report_log_actions(actions):
     )
 
 
-@hooks.register("register_admin_urls")
-def register_report_urls():
-    return [
-        path("reports/", report_index, name="report_index"),
-        path("reports/<int:event_id>/", report_detail, name="report_detail"),
-        path("reports/<int:event_id>/export/", report_export, name="report_export"),
-        path("reports/exports/<int:export_id>/", report_export_status, name="report_export_status"),
-        path(
-            "reports/exports/<int:export_id>/status.json",
-            report_export_json,
-            name="report_export_json",
-        ),
-        path(
-            "reports/exports/<int:export_id>/download/",
-            report_export_download,
-            name="report_export_download",
-        ),
-    ]
+class ReportsViewSet(StaffViewSet):
+    """The report of each of the user's events, its recommendations and exports (reporters and
+    organisers: each view checks)."""
 
+    name = "reports_admin"
+    url_prefix = "reports"  # beside Wagtail's own reports (site history, ...) at /admin/reports/
+    icon = "doc-full"
+    menu_label = gettext_lazy("Reports")
+    menu_name = "reports"
+    menu_order = 320
+    menu_roles = REPORT_ROLES
 
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return events_for(request.user, *REPORT_ROLES).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_report_menu_item():
-    return ReportMenuItem(
-        gettext_lazy("Reports"), reverse("report_index"), icon_name="doc-full", order=320
-    )
+    def get_urlpatterns(self):
+        return [
+            path("", report_index, name="index"),
+            path("<int:event_id>/", report_detail, name="detail"),
+            path("<int:event_id>/export/", report_export, name="export"),
+            path("exports/<int:export_id>/", report_export_status, name="export_status"),
+            path("exports/<int:export_id>/status.json", report_export_json, name="export_json"),
+            path(
+                "exports/<int:export_id>/download/",
+                report_export_download,
+                name="export_download",
+            ),
+        ]
 
 
 # --- Surveys: a Wagtail viewset, scoped to the events the user reports on ---------------
@@ -429,5 +420,5 @@ survey_viewset = SurveyViewSet()
 
 
 @hooks.register("register_admin_viewset")
-def register_survey_viewset():
-    return survey_viewset
+def register_report_viewsets():
+    return [ReportsViewSet(), survey_viewset]

@@ -100,14 +100,14 @@ def test_scanner_may_use_camera_and_runs_under_the_policy(live_server, scene, co
     _login(context, live_server, checkin)
     page, console = _page(context)
 
-    result = _visit(page, live_server.url + reverse("checkin_scanner", args=[event.pk]), console)
+    result = _visit(page, live_server.url + reverse("checkin_admin:scanner", args=[event.pk]), console)
     # jsQR is loaded and the scanner's service worker is active (``ready`` waits for it).
     has_jsqr = page.evaluate("() => typeof window.jsQR === 'function'")
     worker = page.evaluate("async () => (await navigator.serviceWorker.ready).active.scriptURL")
 
     assert result["status"] == 200
     assert has_jsqr
-    assert worker.endswith(reverse("checkin_sw"))
+    assert worker.endswith(reverse("checkin_admin:service_worker"))
     assert "content-security-policy" in result["headers"]
     assert result["headers"]["permissions-policy"].startswith("camera=(self)")
     assert page.evaluate("window.__csp") == []
@@ -119,7 +119,7 @@ def test_other_admin_pages_do_not_get_the_camera(live_server, scene, context):
     _login(context, live_server, checkin)
     page, console = _page(context)
 
-    result = _visit(page, live_server.url + reverse("checkin_index"), console)
+    result = _visit(page, live_server.url + reverse("checkin_admin:index"), console)
 
     assert result["headers"]["permissions-policy"] == NO_FEATURES
 

@@ -77,7 +77,7 @@ def test_scanner_camera_checks_participant_in(live_server, scene, tmp_path, play
         context = browser.new_context(locale="en-GB", permissions=["camera"])
         login(context, live_server, staff)
         page = context.new_page()
-        page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
+        page.goto(live_server.url + reverse("checkin_admin:scanner", args=[event.pk]))
         page.get_by_role("button", name="Start camera").click()
 
         message = result_code(page, "checked_in", timeout=30_000)
@@ -94,7 +94,7 @@ def test_scanner_camera_checks_participant_in(live_server, scene, tmp_path, play
 def test_scanner_keyboard_wedge_green_amber_red(live_server, scene, page):
     event, staff, registration = scene
     login(page.context, live_server, staff)
-    page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
+    page.goto(live_server.url + reverse("checkin_admin:scanner", args=[event.pk]))
     field = page.get_by_label("Scan with a USB scanner, or type the code and press Enter")
     assert page.evaluate("document.activeElement.id") == "token-input"
 
@@ -125,7 +125,7 @@ def test_scanner_keyboard_wedge_green_amber_red(live_server, scene, page):
 def test_scanner_search_by_name_checks_in(live_server, scene, page):
     event, staff, _registration = scene
     login(page.context, live_server, staff)
-    page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
+    page.goto(live_server.url + reverse("checkin_admin:scanner", args=[event.pk]))
 
     page.get_by_label("Family or given name").fill("Sadyk")
     page.get_by_role("button", name="Search").click()
@@ -138,7 +138,7 @@ def test_scanner_search_by_name_checks_in(live_server, scene, page):
 def test_scanner_offline_queues_and_syncs_once(live_server, scene, page):
     event, staff, registration = scene
     login(page.context, live_server, staff)
-    page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
+    page.goto(live_server.url + reverse("checkin_admin:scanner", args=[event.pk]))
     # The service worker says when it has kept the page and its files (not merely that it
     # controls the page): going offline before that would leave nothing to reload.
     # Arrow functions: the admin's CSP has no 'unsafe-eval', which a bare expression needs.
@@ -183,7 +183,7 @@ def test_scanner_offline_queues_and_syncs_once(live_server, scene, page):
 def test_scanner_page_has_no_axe_violation(live_server, scene, page, axe):
     event, staff, registration = scene
     login(page.context, live_server, staff)
-    page.goto(live_server.url + reverse("checkin_scanner", args=[event.pk]))
+    page.goto(live_server.url + reverse("checkin_admin:scanner", args=[event.pk]))
     page.locator("#token-input").fill(registration.badge_token)
     page.locator("#token-input").press("Enter")
     result_code(page, "checked_in")

@@ -284,7 +284,7 @@ def _logged(action: str, user, event) -> bool:
 def test_messages_log_view_is_logged(client, world):
     client.force_login(world.manager)
 
-    response = client.get(reverse("registration_messages_log", args=[world.ours.pk]))
+    response = client.get(reverse("messaging_admin:log", args=[world.ours.pk]))
 
     assert response.status_code == 200
     assert _logged("registration.messages_viewed", world.manager, world.ours)
@@ -296,8 +296,8 @@ def test_scanner_name_search_is_logged_without_the_query(client):
     scanner = staff("scanner", event, "checkin")
     client.force_login(scanner)
 
-    found = client.get(reverse("checkin_search", args=[event.pk]), {"q": "Sadyk"})
-    client.get(reverse("checkin_search", args=[event.pk]), {"q": "Nobody"})
+    found = client.get(reverse("checkin_admin:search", args=[event.pk]), {"q": "Sadyk"})
+    client.get(reverse("checkin_admin:search", args=[event.pk]), {"q": "Nobody"})
 
     assert found.json()["results"][0]["name"] == "Aigerim Sadykova"
     entries = EventLogEntry.objects.filter(action="checkin.searched", user=scanner)
@@ -309,7 +309,7 @@ def test_attendance_view_is_logged(client):
     manager = staff("att-manager", event, "registration_manager")
     client.force_login(manager)
 
-    response = client.get(reverse("checkin_attendance", args=[event.pk]))
+    response = client.get(reverse("checkin_admin:attendance", args=[event.pk]))
 
     assert response.status_code == 200
     assert _logged("checkin.attendance_viewed", manager, event)
@@ -321,7 +321,7 @@ def test_report_with_open_answers_is_logged(client):
     reporter = staff("reporter", event, "reporter")
     client.force_login(reporter)
 
-    response = client.get(reverse("report_detail", args=[event.pk]))
+    response = client.get(reverse("reports_admin:detail", args=[event.pk]))
 
     assert response.status_code == 200
     assert "More practice, please" in response.content.decode()

@@ -205,7 +205,7 @@ def test_checkin_staff_cannot_see_lists_exports_or_details(client, world):
         client.get(reverse(LIST)),
         client.get(reverse(LIST), {"export": "csv"}),
         client.get(reverse(INSPECT, args=[world["a"].pk])),
-        client.get(reverse("registration_logistics")),
+        client.get(reverse("logistics:index")),
     ):
         assert response.status_code in (302, 403, 404)
         body = b"" if response.streaming else response.content
@@ -217,14 +217,14 @@ def test_checkin_staff_cannot_see_lists_exports_or_details(client, world):
 def test_manager_sees_logistics_summary(client, world):
     client.force_login(world["manager"])
     RegistrationFactory(event=world["ours"], interpretation_language="en", dietary=["halal"])
-    response = client.get(reverse("registration_logistics"))
+    response = client.get(reverse("logistics:index"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Interpretation: head-count per language and day" in html
     assert "Halal" in html
     # Aigerim awaits approval: not counted; the two confirmed people are.
     assert "2 confirmed participants." in html
-    other = client.get(reverse("registration_logistics"), {"event": world["theirs"].pk})
+    other = client.get(reverse("logistics:index"), {"event": world["theirs"].pk})
     assert other.status_code in (302, 403)
 
 

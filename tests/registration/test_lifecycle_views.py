@@ -188,14 +188,14 @@ def test_staff_see_open_requests_of_their_events_only(client):
     deletion_request(registration=other)
     client.force_login(_staff("registrations", ours))
 
-    response = client.get(reverse("registration_deletion_requests"))
+    response = client.get(reverse("deletion_requests:index"))
 
     body = response.content.decode()
     assert response.status_code == 200
     assert "Oksana Ours" in body
     assert "Theirs" not in body
     assert "Asked" not in body
-    other_url = reverse("registration_deletion_carry_out", args=[other.pk])
+    other_url = reverse("deletion_requests:carry_out", args=[other.pk])
     assert client.post(other_url, follow=True).status_code == 404
     assert Registration.objects.get(pk=other.pk).anonymised_at is None
 
@@ -205,7 +205,7 @@ def test_staff_carry_out_a_request_after_confirming(client):
     registration = RegistrationFactory(event=event, given_name="Oksana", family_name="Ours")
     deletion_request(registration=registration)
     client.force_login(_staff("registrations", event))
-    url = reverse("registration_deletion_carry_out", args=[registration.pk])
+    url = reverse("deletion_requests:carry_out", args=[registration.pk])
 
     confirm = client.get(url)
     assert "Anonymise now" in confirm.content.decode()
@@ -221,7 +221,7 @@ def test_checkin_staff_cannot_open_deletion_requests(client):
     event = event_create(translations=())
     client.force_login(_staff("checkin", event, role="checkin"))
 
-    response = client.get(reverse("registration_deletion_requests"))
+    response = client.get(reverse("deletion_requests:index"))
 
     assert response.status_code in (302, 403)
 
@@ -234,7 +234,7 @@ def test_viewing_deletion_requests_is_in_the_event_audit_log(client):
     manager = _staff("registrations", event)
     client.force_login(manager)
 
-    client.get(reverse("registration_deletion_requests"))
+    client.get(reverse("deletion_requests:index"))
 
     entry = EventLogEntry.objects.filter(action="registration.deletion_requests_viewed").get()
     assert (entry.event_id, entry.user_id) == (event.pk, manager.pk)

@@ -205,7 +205,7 @@ def test_badge_pdf_only_for_staff_with_a_role_and_logged(client):
     RegistrationFactory.create_batch(2, event=event)
     batch = badge_batch_create(event=event, by=manager, layout="a6")
     job_run(job_id=batch.job_id)
-    url = reverse("checkin_badge_download", args=[batch.pk])
+    url = reverse("checkin_admin:badge_download", args=[batch.pk])
     other = event_create(parent=home(), title="Another event")
 
     anonymous = client.get(url)
@@ -233,7 +233,7 @@ def test_report_export_download_is_logged(client):
     job_run(job_id=export.job_id)
     client.force_login(reporter)
 
-    response = client.get(reverse("report_export_download", args=[export.pk]))
+    response = client.get(reverse("reports_admin:export_download", args=[export.pk]))
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

@@ -29,18 +29,18 @@ def test_badge_batch_made_by_worker_and_downloaded(client, settings):
     RegistrationFactory.create_batch(6, event=event)
     client.force_login(manager)
 
-    response = client.post(reverse("checkin_badges", args=[event.pk]), {"layout": "a4"})
+    response = client.post(reverse("checkin_admin:badges", args=[event.pk]), {"layout": "a4"})
     assert response.status_code == 302
     batch = BadgeBatch.objects.get()
     with running_cluster():
         wait_until(
-            lambda: client.get(reverse("checkin_badge_progress", args=[batch.pk])).json()[
+            lambda: client.get(reverse("checkin_admin:badge_progress", args=[batch.pk])).json()[
                 "finished"
             ],
             timeout=120,
         )
 
-    progress = client.get(reverse("checkin_badge_progress", args=[batch.pk])).json()
+    progress = client.get(reverse("checkin_admin:badge_progress", args=[batch.pk])).json()
     assert (progress["status"], progress["done"], progress["total"], progress["percent"]) == (
         "done",
         6,

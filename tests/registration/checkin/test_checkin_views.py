@@ -26,7 +26,7 @@ def checker(event):
 def scan(client, event, token, scan_nonce=None, **extra):
     body = {"token": token, "nonce": scan_nonce or nonce(), **extra}
     return client.post(
-        reverse("checkin_scan", args=[event.pk]),
+        reverse("checkin_admin:scan", args=[event.pk]),
         data=json.dumps(body),
         content_type="application/json",
     )
@@ -75,7 +75,7 @@ def test_scan_endpoint_malformed_body_is_400_json(client, event, checker, body):
     client.force_login(checker)
 
     response = client.post(
-        reverse("checkin_scan", args=[event.pk]), data=body, content_type="application/json"
+        reverse("checkin_admin:scan", args=[event.pk]), data=body, content_type="application/json"
     )
 
     assert response.status_code == 400
@@ -122,7 +122,7 @@ def test_sync_endpoint_replayed_batch_counts_once(client, event, checker):
     from django.utils import timezone
 
     scans = [{**s, "at": timezone.now().isoformat()} for s in scans]
-    url = reverse("checkin_sync", args=[event.pk])
+    url = reverse("checkin_admin:sync", args=[event.pk])
 
     first = client.post(url, json.dumps({"scans": scans}), content_type="application/json")
     second = client.post(url, json.dumps({"scans": scans}), content_type="application/json")
@@ -139,7 +139,7 @@ def test_search_returns_name_organisation_status_only(client, event, checker):
     RegistrationFactory(event=event, given_name="Oleh", family_name="Bondar")
     client.force_login(checker)
 
-    data = client.get(reverse("checkin_search", args=[event.pk]), {"q": "sadyk"}).json()
+    data = client.get(reverse("checkin_admin:search", args=[event.pk]), {"q": "sadyk"}).json()
 
     assert len(data["results"]) == 1
     row = data["results"][0]
@@ -184,8 +184,8 @@ def test_scanner_open_to_checkin_staff_of_that_event_only(client, event, checker
     other_event = event_today(slug="elsewhere", title="Elsewhere")
     client.force_login(checker)
 
-    assert client.get(reverse("checkin_scanner", args=[event.pk])).status_code == 200
-    assert denied(client.get(reverse("checkin_scanner", args=[other_event.pk])))
+    assert client.get(reverse("checkin_admin:scanner", args=[event.pk])).status_code == 200
+    assert denied(client.get(reverse("checkin_admin:scanner", args=[other_event.pk])))
     stranger_badge = RegistrationFactory(event=other_event).badge_token
     response = scan(client, other_event, stranger_badge)
     assert response.status_code == 403
@@ -195,7 +195,7 @@ def test_scanner_open_to_checkin_staff_of_that_event_only(client, event, checker
 def test_scanner_needs_a_role(client, event):
     nobody = staff_create(event)
     client.force_login(nobody)
-    assert denied(client.get(reverse("checkin_scanner", args=[event.pk])))
+    assert denied(client.get(reverse("checkin_admin:scanner", args=[event.pk])))
 
 
 def test_checkin_staff_cannot_open_attendance_badges_or_downloads(client, event, checker):
@@ -208,16 +208,16 @@ def test_checkin_staff_cannot_open_attendance_badges_or_downloads(client, event,
     client.force_login(checker)
 
     for url in (
-        reverse("checkin_attendance", args=[event.pk]),
-        reverse("checkin_attendance_json", args=[event.pk]),
-        reverse("checkin_badges", args=[event.pk]),
-        reverse("checkin_badge_progress", args=[batch.pk]),
-        reverse("checkin_badge_download", args=[batch.pk]),
+        reverse("checkin_admin:attendance", args=[event.pk]),
+        reverse("checkin_admin:attendance_json", args=[event.pk]),
+        reverse("checkin_admin:badges", args=[event.pk]),
+        reverse("checkin_admin:badge_progress", args=[batch.pk]),
+        reverse("checkin_admin:badge_download", args=[batch.pk]),
     ):
         assert denied(client.get(url)), url
     client.force_login(manager)
-    assert client.get(reverse("checkin_attendance", args=[event.pk])).status_code == 200
-    assert client.get(reverse("checkin_badge_download", args=[batch.pk])).status_code == 200
+    assert client.get(reverse("checkin_admin:attendance", args=[event.pk])).status_code == 200
+    assert client.get(reverse("checkin_admin:badge_download", args=[batch.pk])).status_code == 200
 
 
 def _admin_url_patterns():

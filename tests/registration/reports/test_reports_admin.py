@@ -44,7 +44,7 @@ def event():
 def test_reporter_reads_the_figures(client, event):
     client.force_login(staff("rita", event, "reporter"))
 
-    response = client.get(reverse("report_detail", args=[event.pk]))
+    response = client.get(reverse("reports_admin:detail", args=[event.pk]))
 
     assert response.status_code == 200
     assert '<dd data-figure="registered">6</dd>' in response.text
@@ -57,7 +57,7 @@ def test_report_index_lists_only_the_users_events(client, event):
     past_event(title="Another Event")
     client.force_login(staff("rita", event, "reporter"))
 
-    response = client.get(reverse("report_index"))
+    response = client.get(reverse("reports_admin:index"))
 
     assert "Training of Mentors" in response.text
     assert "Another Event" not in response.text
@@ -70,9 +70,9 @@ def test_report_index_lists_only_the_users_events(client, event):
 def test_only_reporters_and_organisers_open_the_report(client, event, role, status):
     client.force_login(staff("sam", event, role))
 
-    page = client.get(reverse("report_detail", args=[event.pk]))
+    page = client.get(reverse("reports_admin:detail", args=[event.pk]))
     export = client.post(
-        reverse("report_export", args=[event.pk]), {"format": "xlsx", "language": "en"}
+        reverse("reports_admin:export", args=[event.pk]), {"format": "xlsx", "language": "en"}
     )
 
     if status == 200:
@@ -87,11 +87,11 @@ def test_reporter_of_another_event_is_refused(client, event):
     other = past_event(title="Another Event")
     client.force_login(staff("olga", other, "reporter"))
 
-    assert refused(client.get(reverse("report_detail", args=[event.pk])))
+    assert refused(client.get(reverse("reports_admin:detail", args=[event.pk])))
 
 
 def test_anonymous_user_is_sent_to_login(client, event):
-    response = client.get(reverse("report_detail", args=[event.pk]))
+    response = client.get(reverse("reports_admin:detail", args=[event.pk]))
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
@@ -100,7 +100,7 @@ def test_anonymous_user_is_sent_to_login(client, event):
 def test_add_order_and_delete_recommendations(client, event):
     session = session_create(event, title="Mentoring in practice")
     client.force_login(staff("rita", event, "reporter"))
-    url = reverse("report_detail", args=[event.pk])
+    url = reverse("reports_admin:detail", args=[event.pk])
 
     for text in ("First", "Second", "Third"):
         response = client.post(url, {"action": "add", "text": text, "session": session.pk})
@@ -122,7 +122,7 @@ def test_add_order_and_delete_recommendations(client, event):
 def test_empty_recommendation_or_foreign_session_is_refused(client, event):
     foreign = session_create(past_event(title="Another Event"), title="Elsewhere")
     client.force_login(staff("rita", event, "reporter"))
-    url = reverse("report_detail", args=[event.pk])
+    url = reverse("reports_admin:detail", args=[event.pk])
 
     empty = client.post(url, {"action": "add", "text": "  "})
     wrong = client.post(url, {"action": "add", "text": "Fine", "session": foreign.pk})
@@ -139,7 +139,7 @@ def test_reporter_cannot_touch_another_events_recommendation(client, event):
     client.force_login(staff("rita", event, "reporter"))
 
     response = client.post(
-        reverse("report_detail", args=[event.pk]), {"action": "delete", "id": rec.pk}
+        reverse("reports_admin:detail", args=[event.pk]), {"action": "delete", "id": rec.pk}
     )
 
     assert client.get(response["Location"]).status_code == 404
@@ -152,7 +152,7 @@ def test_small_event_docx_downloads_at_once_in_the_chosen_language(client, event
     client.force_login(staff("rita", event, "reporter"))
 
     response = client.post(
-        reverse("report_export", args=[event.pk]), {"format": "docx", "language": "uk"}
+        reverse("reports_admin:export", args=[event.pk]), {"format": "docx", "language": "uk"}
     )
 
     assert response.status_code == 200
@@ -172,26 +172,26 @@ def test_large_event_export_goes_to_the_worker(
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            reverse("report_export", args=[event.pk]), {"format": "xlsx", "language": "en"}
+            reverse("reports_admin:export", args=[event.pk]), {"format": "xlsx", "language": "en"}
         )
     export = ReportExport.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("report_export_status", args=[export.pk])
+    assert response["Location"] == reverse("reports_admin:export_status", args=[export.pk])
     assert len(callbacks) == 1  # the task, enqueued after commit
-    status = client.get(reverse("report_export_json", args=[export.pk])).json()
+    status = client.get(reverse("reports_admin:export_json", args=[export.pk])).json()
     assert (status["status"], status["progress"], status["download_url"]) == ("pending", 0, "")
 
     assert report_export_run(export_id=export.pk) is True
     assert report_export_run(export_id=export.pk) is False  # a retried task does nothing
 
-    status = client.get(reverse("report_export_json", args=[export.pk])).json()
+    status = client.get(reverse("reports_admin:export_json", args=[export.pk])).json()
     assert (status["status"], status["progress"]) == ("done", 100)
     download = client.get(status["download_url"])
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book["Participation"]["B2"].value == 6
-    page = client.get(reverse("report_export_status", args=[export.pk]))
+    page = client.get(reverse("reports_admin:export_status", args=[export.pk]))
     assert 'data-status-url="' in page.text
     assert "<progress" in page.text
 
@@ -203,8 +203,8 @@ def test_export_status_of_another_event_is_refused(client, event):
     export = report_export_request(event=event, fmt="pdf", language="en")
     client.force_login(staff("olga", other, "reporter"))
 
-    assert refused(client.get(reverse("report_export_json", args=[export.pk])))
-    assert refused(client.get(reverse("report_export_download", args=[export.pk])))
+    assert refused(client.get(reverse("reports_admin:export_json", args=[export.pk])))
+    assert refused(client.get(reverse("reports_admin:export_download", args=[export.pk])))
 
 
 def test_survey_viewset_is_scoped_to_the_users_events(client, event):

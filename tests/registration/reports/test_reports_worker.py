@@ -30,14 +30,14 @@ def test_large_event_docx_is_made_by_the_worker(client, settings):
     client.force_login(user)
 
     response = client.post(
-        reverse("report_export", args=[event.pk]), {"format": "docx", "language": "ru"}
+        reverse("reports_admin:export", args=[event.pk]), {"format": "docx", "language": "ru"}
     )
     export = ReportExport.objects.get()
-    assert response["Location"] == reverse("report_export_status", args=[export.pk])
+    assert response["Location"] == reverse("reports_admin:export_status", args=[export.pk])
     with running_cluster():
         wait_until(lambda: ReportExport.objects.filter(pk=export.pk, job__status="done").exists())
 
-    status = client.get(reverse("report_export_json", args=[export.pk])).json()
+    status = client.get(reverse("reports_admin:export_json", args=[export.pk])).json()
     assert (status["status"], status["progress"]) == ("done", 100)
     download = client.get(status["download_url"])
     doc = Document(io.BytesIO(b"".join(download.streaming_content)))
