@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
+        # The receivers import cms.models, which needs the app registry ready.
         from cms import signals
 
         signals.connect()

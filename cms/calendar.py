@@ -17,6 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_countries import countries
+
+from cms.fields import language_name
 
 PRODID = "-//Regional Events//Agenda//EN"
 
@@ -27,6 +30,7 @@ def site_host() -> str:
 
 
 def _calendar(name: str):
+    # Heavy library (icalendar, STYLE rule 9): only calendar downloads need it.
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -39,6 +43,7 @@ def _calendar(name: str):
 
 @functools.lru_cache(maxsize=64)
 def _vtimezone(tzid: str, first_date: dt.date | None, last_date: dt.date | None):
+    # Heavy library (icalendar, STYLE rule 9): only calendar downloads need it.
     from icalendar import Timezone
 
     bounds = {"first_date": first_date, "last_date": last_date}
@@ -74,8 +79,6 @@ def session_location(session, event) -> str:
 
 def session_description(session) -> str:
     """Speakers with their roles, floor and interpretation languages, then the description."""
-    from cms.fields import language_name
-
     lines = []
     speakers = getattr(session, "speaker_list", None)
     if speakers is None:
@@ -98,6 +101,7 @@ def session_description(session) -> str:
 
 def session_vevents(event, sessions: Iterable, *, stamp: dt.datetime | None = None) -> list:
     """One VEVENT per session of ``event`` (sessions as ``cms.selectors.agenda_for`` gives)."""
+    # Heavy library (icalendar, STYLE rule 9): only calendar downloads need it.
     from icalendar import Event
 
     host = site_host()
@@ -122,6 +126,7 @@ def session_vevents(event, sessions: Iterable, *, stamp: dt.datetime | None = No
 
 def event_ics(event) -> bytes:
     """The agenda of ``event`` as an ICS file, in the language of the event page's locale."""
+    # cms.models imports this module and cms.selectors imports cms.models: a real cycle.
     from cms.selectors import agenda_for
 
     with override(event.locale.language_code):
@@ -136,7 +141,7 @@ def event_ics(event) -> bytes:
 
 def events_ics(events: Iterable, *, name: str) -> bytes:
     """Every event as one all-day VEVENT (UID ``event-<translation key>@<host>``)."""
-    from django_countries import countries
+    # Heavy library (icalendar, STYLE rule 9): only calendar downloads need it.
     from icalendar import Event
 
     host = site_host()

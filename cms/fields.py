@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 #: Languages an event can be held or interpreted in. Wider than the interface languages:
 #: a Central Asian conference may offer Kazakh or Uzbek interpretation.
@@ -49,9 +51,6 @@ class LanguageListField(models.JSONField):
         super().validate(value, model_instance)
         unknown = [code for code in value or [] if code not in LANGUAGE_NAMES]
         if unknown:
-            from django.core.exceptions import ValidationError
-            from django.utils.translation import gettext as _
-
             raise ValidationError(
                 _("Unknown language code: %(codes)s.") % {"codes": ", ".join(unknown)}
             )

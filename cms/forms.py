@@ -46,6 +46,7 @@ class EventPageForm(WagtailAdminPageForm):
         sessions = self.formsets.get("sessions")
         if sessions is None:
             return
+        # cms.models imports this module for EventPage's form: a real cycle.
         from cms.models import BackgroundPaper
 
         # A session may link only to this event's own saved papers (a paper added in the same
@@ -131,6 +132,7 @@ class EventPageForm(WagtailAdminPageForm):
 
     def _clean_rooms(self, booked: list[tuple[forms.Form, Any, dt.date, dt.time, dt.time]]) -> None:
         """A room holds one session at a time, in this event and in every other event."""
+        # cms.models imports this module for EventPage's form: a real cycle.
         from cms.models import Session
 
         for i, (form, room, day, begins, ends) in enumerate(booked):

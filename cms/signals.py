@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import copy_for_translation_done, page_published, page_unpublished
 
 from cms.cache import page_cache_invalidate
+from cms.models import EventPage
+from cms.services import agenda_sync_translations, translation_papers_remap
 
 
 @receiver(page_published)
 def on_page_published(sender, instance, **kwargs):
-    from cms.models import EventPage
-    from cms.services import agenda_sync_translations
-
     if isinstance(instance, EventPage):
         try:
             source = instance.source
@@ -33,9 +33,6 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 @receiver(copy_for_translation_done)
 def on_copy_for_translation(sender, source_obj, target_obj, **kwargs):
-    from cms.models import EventPage
-    from cms.services import translation_papers_remap
-
     if isinstance(source_obj, EventPage) and isinstance(target_obj, EventPage):
         translation_papers_remap(source=source_obj, target=target_obj)
 
@@ -46,8 +43,6 @@ def on_content_changed(sender, **kwargs):
 
 def connect() -> None:
     """Snippets and documents shown on event pages: a change makes cached pages stale."""
-    from django.apps import apps
-
     for label in (
         "cms.Speaker",
         "cms.Room",

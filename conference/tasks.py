@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django_q.tasks import async_task
 
 
 def enqueue_after_commit(func: str, *args: Any, **kwargs: Any) -> None:
     """Queue ``func`` (a dotted path) for django-q2 once the current transaction commits."""
-    from django_q.tasks import async_task
-
     transaction.on_commit(lambda: async_task(func, *args, **kwargs))
 
 

@@ -1,5 +1,9 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from registration.spreadsheets import safe_cell
 
 
 class RegistrationConfig(AppConfig):
@@ -7,8 +11,6 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
         post_migrate.connect(_sync_role_groups, sender=self)  # a group per staff role
         _csv_cells_never_formulas()
 
@@ -18,9 +20,8 @@ def _csv_cells_never_formulas() -> None:
     cells through ``safe_cell``: Wagtail's XLSX writer already stores strings as text, its CSV
     writer does not, and an event title or a label starting with ``=`` would become a live
     formula in a spreadsheet. One wrapper here instead of a subclass of each Wagtail view."""
+    # Wagtail's admin views import models: the app registry must be ready first.
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
-    from registration.spreadsheets import safe_cell
 
     original = SpreadsheetExportMixin.write_csv_row
     if getattr(original, "_safe_cells", False):
@@ -34,9 +35,7 @@ def _csv_cells_never_formulas() -> None:
 
 
 def _sync_role_groups(sender, **kwargs) -> None:
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
+    # registration.permissions imports the models: the app registry must be ready first.
     from registration.permissions import roles_sync_groups
 
     # This app's post_migrate can run before auth's has made the permissions the groups need

@@ -27,7 +27,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cms.models import EventPage
 from registration.models import Registration
+from registration.selectors.registrations import event_in_language
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -111,9 +113,6 @@ def link_invalid_response(request: HttpRequest, exc: LinkError) -> HttpResponse:
     event's contact instead. A revoked or tampered link points at the event's "Lost your
     link?" form when the event is known.
     """
-    from cms.models import EventPage
-    from registration.selectors.registrations import event_in_language
-
     event = None
     if exc.event_id is not None:
         source = EventPage.objects.filter(pk=exc.event_id).first()

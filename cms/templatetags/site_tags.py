@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import translate_url
 from wagtail.models import Locale, Page
 
+from cms.models import HomePage
+
 register = template.Library()
 
 
@@ -42,8 +44,6 @@ def language_switcher(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _home_url(code: str, request: Any) -> str | None:
-    from cms.models import HomePage
-
     locale = Locale.objects.filter(language_code=code).first()
     if locale is None:
         return None

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
+from cms.models import EventPage
+
 
 class EventLogEntryManager(ModelLogEntryManager):
     def log_action(self, instance, action, **kwargs):
@@ -43,8 +45,6 @@ class EventLogEntryManager(ModelLogEntryManager):
 
 
 def _event_id_of(instance) -> int | None:
-    from cms.models import EventPage
-
     if isinstance(instance, EventPage):
         return instance.source.pk
     return getattr(instance, "event_id", None)
