@@ -19,7 +19,7 @@ from registration.messaging.services.notices import (
     organiser_message_send,
     organiser_messages_resume,
 )
-from registration.schedules import SCHEDULES
+from registration.messaging.schedules import SCHEDULES
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda, move_session
 

@@ -4,10 +4,12 @@ scheduler runs; the schedules themselves are created or updated by name."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from registration.messaging.models import Message
 from registration.messaging.services.notices import (
@@ -15,7 +17,7 @@ from registration.messaging.services.notices import (
     offset_parse,
     reminders_queue_due,
 )
-from registration.messaging.services.outbox import messages_send_due
+from registration.messaging.services.sending import messages_send_due
 from registration.reports.services.surveys import survey_invitations_queue_due
 from tests import factories
 from tests.registration.messaging.messages_helpers import event_with_agenda
@@ -77,12 +79,12 @@ def test_reminder_is_not_sent_to_someone_who_registered_after_its_moment(setting
 
 
 def test_survey_invitation_goes_once_after_the_event_with_the_survey_link(settings):
-    from registration.reports.models import Survey
-
     settings.MESSAGES_SURVEY_DELAY = "2h"
     event = event_with_agenda()
     people = factories.RegistrationFactory.create_batch(2, event=event, language="ru")
-    Survey.objects.create(event=event, title_en="Your views", title_ru="Ваше мнение")
+    factories.SurveyFactory(
+        event=event, title_en="Your views", title_ru="Ваше мнение", title_uk="", questions=False
+    )
     _start, end = event_bounds(event)
 
     counts = [
@@ -101,12 +103,43 @@ def test_survey_invitation_goes_once_after_the_event_with_the_survey_link(settin
 def test_setup_schedules_creates_then_updates_by_name_without_duplicates():
     from django_q.models import Schedule
 
-    from registration.schedules import SCHEDULES
+    from conference.schedules import schedules_all
 
+    specs = schedules_all()
     call_command("setup_schedules", verbosity=0)
-    Schedule.objects.filter(name=SCHEDULES[0].name).update(minutes=30)
-    Schedule.objects.create(name=SCHEDULES[1].name, func="x.y")  # a stray duplicate
+    Schedule.objects.filter(name=specs[0].name).update(minutes=30)
+    Schedule.objects.create(name=specs[1].name, func="x.y")  # a stray duplicate
+    # A schedule under its name from before the rooms were split, with its old task path.
+    Schedule.objects.create(
+        name="registration: reminders and survey invitations",
+        func="registration.tasks.queue_reminders",
+    )
     call_command("setup_schedules", verbosity=0)
 
     rows = list(Schedule.objects.order_by("name").values_list("name", "func", "minutes"))
-    assert rows == sorted((s.name, s.func, s.minutes) for s in SCHEDULES)
+    assert rows == sorted((s.name, s.func, s.minutes) for s in specs)
+    assert {s.func.rsplit(".", 1)[0] for s in specs} == {
+        "conference.jobs",
+        "registration.tasks",
+        "registration.messaging.tasks",
+        "registration.reports.tasks",
+    }
+
+
+def test_old_reminders_task_path_still_sends_survey_invitations(settings):
+    """A schedule stored before the rooms were split runs ``registration.tasks.queue_reminders``
+    (resolved as django-q2 does: module, then attribute): until ``setup_schedules`` rewrites
+    it, that path still queues the survey invitations, now the reports room's work."""
+    settings.MESSAGES_SURVEY_DELAY = "1m"
+    two_days_ago = timezone.localdate() - dt.timedelta(days=2)
+    event = event_with_agenda(start_date=two_days_ago, end_date=two_days_ago)
+    people = factories.RegistrationFactory.create_batch(2, event=event)
+    factories.SurveyFactory(event=event, questions=False)
+    module, name = ["registration.tasks", "queue_reminders"]
+
+    queued = getattr(importlib.import_module(module), name)()
+
+    assert queued == 2
+    assert sorted(Message.objects.values_list("dedupe_key", flat=True)) == sorted(
+        f"survey:{p.pk}" for p in people
+    )
