@@ -14,7 +14,7 @@ from registration.messaging.services.notices import (
     organiser_messages_resume,
     reminders_queue_due,
 )
-from registration.messaging.services.outbox import message_send, messages_send_due
+from registration.messaging.services.sending import message_send, messages_send_due
 
 #: A batch stops after this share of the task timeout and hands on to a follow-up task.
 BUDGET_SHARE = 0.5

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 
 from registration.messaging.models import Message
-from registration.messaging.services.outbox import messages_send_due
+from registration.messaging.services.sending import messages_send_due
 from registration.models import Registration
 from tests.registration.registration_helpers import event_create
 

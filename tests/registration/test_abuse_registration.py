@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from registration.messaging.models import Message
-from registration.messaging.services.outbox import messages_send_due
+from registration.messaging.services.sending import messages_send_due
 from registration.models import Registration, StatusChange
 from registration.reports.models import SurveyResponse
 from registration.services.registrations import (

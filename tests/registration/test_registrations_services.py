@@ -313,7 +313,7 @@ def test_resend_link_queues_for_registered_address_and_reveals_nothing_otherwise
 
 
 def test_queued_message_is_sent_once(django_capture_on_commit_callbacks):
-    from registration.messaging.services.outbox import message_send
+    from registration.messaging.services.sending import message_send
 
     event = event_create()
     reg = registration_create(event=event, data=person(), language="en").registration

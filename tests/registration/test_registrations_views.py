@@ -16,7 +16,7 @@ from wagtail.models import Locale
 
 from registration.links import manage_url
 from registration.messaging.models import Message
-from registration.messaging.services.outbox import messages_send_due
+from registration.messaging.services.sending import messages_send_due
 from registration.models import Registration
 from tests.registration.registration_helpers import event_create
 

@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from aiosmtpd.controller import Controller
+
 REFUSAL = "550 5.1.1 Recipient address rejected: User unknown"
+#: What the server answers for a "busy" address before it hangs up (a transient failure).
+BUSY = "421 4.7.0 Try again later, closing connection"
 
 
 def free_port() -> int:
@@ -35,12 +39,15 @@ class Received:
 @dataclass
 class Handler:
     refuse: set[str] = field(default_factory=set)
+    busy: set[str] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
             return REFUSAL
+        if address.lower() in self.busy:
+            return BUSY
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -69,11 +76,13 @@ class Handler:
 
 
 @contextmanager
-def smtp_server(*, refuse: set[str] | None = None) -> Iterator[tuple[Handler, int]]:
+def smtp_server(
+    *, refuse: set[str] | None = None, busy: set[str] | None = None
+) -> Iterator[tuple[Handler, int]]:
     """Run aiosmtpd on 127.0.0.1 and a free port; yield the handler and the port."""
-    from aiosmtpd.controller import Controller
-
-    handler = Handler(refuse={a.lower() for a in refuse or ()})
+    handler = Handler(
+        refuse={a.lower() for a in refuse or ()}, busy={a.lower() for a in busy or ()}
+    )
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

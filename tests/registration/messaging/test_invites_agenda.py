@@ -16,7 +16,7 @@ from registration.messaging.services.invites import (
     event_cancel,
     event_cancellations_queue,
 )
-from registration.messaging.services.outbox import messages_send_due
+from registration.messaging.services.sending import messages_send_due
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda, publish
 

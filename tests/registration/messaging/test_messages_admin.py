@@ -9,7 +9,7 @@ from django.core import mail
 
 from registration.messaging.models import EventCalendar, Message, MessageStatus, OrganiserMessage
 from registration.messaging.services.notices import organiser_message_queue
-from registration.messaging.services.outbox import messages_send_due
+from registration.messaging.services.sending import messages_send_due
 from registration.permissions import event_role_assign
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda

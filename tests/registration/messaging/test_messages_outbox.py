@@ -9,18 +9,19 @@ from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from django_q.brokers import get_broker
 from icalendar import Calendar
 
-from registration.messaging.models import CalendarInvite, Message, MessageStatus
-from registration.messaging.services.outbox import (
-    message_queue,
-    message_resend,
+from registration.messaging.models import CalendarInvite, Message, MessageStatus, OutboxWakeUp
+from registration.messaging.services.outbox import message_queue, message_resend
+from registration.messaging.services.sending import (
     message_send,
     messages_recover_stale,
     messages_send_due,
 )
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda
+from tests.registration.messaging.smtpd import smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -209,10 +210,6 @@ def test_a_burst_of_commits_wakes_one_send_task_until_it_starts():
     """Each commit that queues mail would enqueue a task; while one is queued and has not
     started, later commits rely on it. Once it starts (and reads the outbox), the next
     commit enqueues again — no message waits for the one-minute safety net."""
-    from django_q.brokers import get_broker
-
-    from registration.messaging.models import OutboxWakeUp
-
     event = event_with_agenda()
     registrations = [factories.RegistrationFactory(event=event) for _ in range(3)]
     broker = get_broker()
@@ -235,8 +232,6 @@ def test_send_due_whose_hold_runs_out_gives_rows_back_at_once():
     """The cause of the flaky fault test on PostgreSQL: a worker whose hold on a chunk ran out
     (half of ``MESSAGES_SENDING_LEASE``, short in that test, a busy machine) left the rest of
     the chunk in SENDING, and with no later run to recover them they were never sent."""
-    from tests.registration.messaging.smtpd import smtp_server, smtp_settings
-
     event = event_with_agenda()
     people = factories.RegistrationFactory.create_batch(3, event=event)
     with transaction.atomic():

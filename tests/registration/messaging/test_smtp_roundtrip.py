@@ -9,26 +9,29 @@ import time
 from email.utils import parsedate_to_datetime
 
 import pytest
+import vobject
 from django.db import close_old_connections, connection
 from django.test import override_settings
+from django.utils import timezone
 from icalendar import Calendar
 
 from registration.messaging.models import Message, MessageStatus
-from registration.messaging.services.outbox import (
+from registration.messaging.services.outbox import message_id_header
+from registration.messaging.services.sending import (
+    CLAIM_LOST,
     SmtpOutbox,
-    message_id_header,
     message_send,
     messages_claim,
     messages_send_due,
 )
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda
-from tests.registration.messaging.smtpd import REFUSAL, smtp_server, smtp_settings
+from tests.registration.messaging.smtpd import BUSY, REFUSAL, smtp_server, smtp_settings
 
 
 @pytest.fixture
 def smtp():
     with (
-        smtp_server(refuse={"nobody@example.org"}) as (handler, port),
+        smtp_server(refuse={"nobody@example.org"}, busy={"busy@example.org"}) as (handler, port),
         override_settings(**smtp_settings(port)),
     ):
         yield handler
@@ -36,8 +39,6 @@ def smtp():
 
 @pytest.mark.django_db
 def test_confirmation_round_trip_parses_as_mail_and_calendar(smtp):
-    import vobject
-
     event = event_with_agenda()
     event.sessions.filter(title="Working groups").update(start_time=dt.time(10, 0))
     registration = confirmed(event, language="ru", interpretation_language="en")
@@ -101,6 +102,23 @@ def test_refused_address_fails_at_once_with_the_servers_answer_and_others_go_on(
     }
 
 
+@pytest.mark.django_db
+def test_server_that_hangs_up_leaves_its_row_for_later_and_the_rest_go_out_anew(smtp):
+    """A 421 closes the connection (smtplib hangs up too): that row waits for its back-off,
+    the next ones go out over a new connection instead of failing on the closed one."""
+    event = event_with_agenda()
+    busy = confirmed(event, email="busy@example.org")
+    after = [confirmed(event, email=f"after{i}@example.org") for i in range(2)]
+
+    sent = messages_send_due()
+
+    assert sent == 2
+    assert smtp.count_by_recipient() == {p.email: 1 for p in after}
+    row = Message.objects.get(registration=busy)
+    assert (row.status, row.attempts, row.last_error) == (MessageStatus.PENDING, 1, BUSY)
+    assert row.send_after > timezone.now()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_senders_at_once_send_each_message_once(smtp):
     event = event_with_agenda()
@@ -136,7 +154,7 @@ def test_two_senders_at_once_send_each_message_once(smtp):
 
 @pytest.mark.django_db
 def test_sender_whose_lease_ran_out_delivers_nothing(smtp):
-    """Past its lease another worker may own the row: stop before the end-of-data dot."""
+    """Past its hold another worker may own the row: write nothing of it."""
     confirmed(event_with_agenda())
     token, [row] = messages_claim()
     outbox = SmtpOutbox()
@@ -144,6 +162,6 @@ def test_sender_whose_lease_ran_out_delivers_nothing(smtp):
     outcome = outbox.deliver(row, token, held_until=time.monotonic() - 1)
     outbox.close()
 
-    assert (outcome.sent, outcome.error) == (False, "claim lost")
+    assert (outcome.sent, outcome.error) == (False, CLAIM_LOST)
     assert smtp.received == []
     assert Message.objects.get().status == MessageStatus.SENDING

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
+from django_q.models import Task
 from django_q.tasks import async_task
 
 from conference.schedules import schedules_sync
@@ -54,8 +55,6 @@ def _not_sent() -> dict:
 
 def _tasks() -> list:
     """What the cluster ran (django-q2 keeps results in the database with either broker)."""
-    from django_q.models import Task
-
     return list(Task.objects.values_list("func", "success", "started", "stopped"))
 
 
