@@ -34,8 +34,14 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed
 
-messages: venv
-	@DEBUG=1 $(PY) manage.py compilemessages -l ru -l uk -v0
+# Compiled only when a catalogue changed: two test runs started together (.ci/run) never
+# rewrite a .mo file the other is reading.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%.mo: locale/%.po | venv
+	@msgfmt --check-format -o $@.tmp $< && mv $@.tmp $@
+
+messages: $(MO)
 
 setup: system-deps venv node messages
 
