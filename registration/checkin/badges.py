@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -36,8 +37,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+
+from cms.models import EventPage
 
 if TYPE_CHECKING:
     from cms.models import EventPage
@@ -124,6 +128,7 @@ def fonts_check(*, fonts: dict[str, list[Path]] | None = None) -> None:
 
 def qr_matrix(token: str) -> list[list[bool]]:
     """The QR code's modules for ``token`` (no quiet zone; the badge leaves white around it)."""
+    # Heavy library (qrcode, STYLE rule 9): only badges and the benchmark draw QR codes.
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
@@ -135,6 +140,7 @@ def qr_matrix(token: str) -> list[list[bool]]:
 
 def qr_image(token: str, *, box_size: int = 8):
     """The QR code for ``token`` as a PIL image (what the benchmark compares the PDF with)."""
+    # Heavy library (qrcode, STYLE rule 9): only badges and the benchmark draw QR codes.
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
@@ -175,8 +181,6 @@ def event_dates(start: dt.date, end: dt.date) -> str:
 
 def event_titles(event: EventPage) -> dict[str, str]:
     """The event's title in each language it is translated into (one query)."""
-    from cms.models import EventPage
-
     rows = EventPage.objects.filter(translation_key=event.translation_key).values_list(
         "locale__language_code", "title"
     )
@@ -211,6 +215,7 @@ def badge_data(
 @functools.cache
 def _advances(bold: bool) -> dict[int, float]:
     """Each character's advance in em, from the first Noto font that has it."""
+    # Heavy library (fontTools): only badge layout measures text.
     from fontTools.ttLib import TTFont
 
     weight = "Bold" if bold else "Regular"
@@ -386,7 +391,7 @@ def badges_pdf(
     Raises :class:`BadgeFontsMissing` before any work when the Debian fonts are missing.
     Side effects: writes to ``out`` only.
     """
-    from django.template.loader import render_to_string
+    # Heavy library (WeasyPrint, STYLE rule 9): only the badge worker lays out PDFs.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -458,8 +463,6 @@ def badges_pdf(
 
 def badge_pdf_for(registration: Registration, *, layout: str = "a6") -> bytes:
     """One participant's badge as PDF bytes: A6, or on an A4 sheet to cut out."""
-    import io
-
     event = registration.event
     data = badge_data(registration, event=event, titles=event_titles(event))
     out = io.BytesIO()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,9 @@ from django.utils.translation import gettext as _
 from cms.fields import language_name
 from cms.models import EventPage
 from conference.jobs import JobResult, job_create, job_run
+from registration.checkin.badges import badge_data, badges_pdf, event_titles
 from registration.checkin.models import BadgeBatch, BadgeLayout, CheckIn
+from registration.checkin.selectors import badge_registrations
 from registration.models import Registration, RegistrationStatus
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -352,8 +355,6 @@ def badge_batch_create(
     Side effects: a ``conference.Job`` (kind ``badge_batch``) and its ``BadgeBatch`` row; the
     job's task is queued after commit.
     """
-    from registration.checkin.selectors import badge_registrations
-
     event = event.source
     filters = _clean_filters(filters or {})
     if layout not in BadgeLayout.values:
@@ -391,11 +392,6 @@ def badge_batch_work(*, job, context) -> JobResult:
     storage and marks it done). Side effects: the job's progress and lease, through
     ``context.progress``. Raises ``BadgeBatch.DoesNotExist`` if the batch is gone.
     """
-    import tempfile
-
-    from registration.checkin.badges import badge_data, badges_pdf, event_titles
-    from registration.checkin.selectors import badge_registrations
-
     batch = BadgeBatch.objects.select_related("event").get(job=job)
     event = batch.event
     registrations = badge_registrations(event=event, filters=batch.filters)

@@ -23,6 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import EventPage
 from conference.middleware import permissions_policy
+from registration.checkin.badges import badge_pdf_for
+from registration.checkin.selectors import checkin_search
+from registration.checkin.services import CheckInError, checkin_perform, checkin_sync
 from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models import RegistrationStatus
 from registration.permissions import (
@@ -143,8 +146,6 @@ def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
 @never_cache
 def scan(request: HttpRequest, event_id: int) -> JsonResponse:
     """One scan: ``{"token", "nonce", "device"}`` → ``{"code", "level", "message", ...}``."""
-    from registration.checkin.services import CheckInError, checkin_perform
-
     event = _json_event(request, event_id)
     if isinstance(event, JsonResponse):
         return event
@@ -170,8 +171,6 @@ def scan(request: HttpRequest, event_id: int) -> JsonResponse:
 @never_cache
 def sync(request: HttpRequest, event_id: int) -> JsonResponse:
     """Scans queued offline: ``{"scans": [{"token", "nonce", "at"}], "device"}``."""
-    from registration.checkin.services import CheckInError, checkin_sync
-
     event = _json_event(request, event_id)
     if isinstance(event, JsonResponse):
         return event
@@ -194,8 +193,6 @@ def sync(request: HttpRequest, event_id: int) -> JsonResponse:
 @never_cache
 def search(request: HttpRequest, event_id: int) -> JsonResponse:
     """Name search: name, organisation and status of up to ten matches."""
-    from registration.checkin.selectors import checkin_search
-
     event = _json_event(request, event_id)
     if isinstance(event, JsonResponse):
         return event
@@ -235,8 +232,6 @@ def bench_bare(request: HttpRequest, event_id: int) -> JsonResponse:
 @require_GET
 def badge_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The participant's badge as PDF (``?layout=a4`` for an A4 sheet); confirmed only."""
-    from registration.checkin.badges import badge_pdf_for
-
     try:
         registration = registration_from_key(key)
     except LinkError as exc:

@@ -17,7 +17,15 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_countries import countries
+
+from cms.calendar import add_timezones, session_vevents, site_host
+from cms.fields import language_name
+from cms.selectors import agenda_for
+from registration.links import manage_url
+from registration.selectors.registrations import event_in_language as live_copy
 
 PRODID = "-//Regional Events//Invitations//EN"
 REQUEST = "REQUEST"
@@ -87,8 +95,6 @@ def organizer_address() -> tuple[str, str]:
 
 
 def event_location(event) -> str:
-    from django_countries import countries
-
     country = str(countries.name(event.country)) if event.country else ""
     parts = [event.venue_name, event.venue_address, event.city, country]
     return ", ".join(part for part in parts if part)
@@ -96,8 +102,6 @@ def event_location(event) -> str:
 
 def event_in_language(event, language: str):
     """The live copy of ``event`` in ``language`` when there is one, else the event itself."""
-    from registration.selectors.registrations import event_in_language as live_copy
-
     return live_copy(event, language)
 
 
@@ -139,10 +143,6 @@ def _session_place(session) -> str:
 
 def agenda_summary(event, sessions: list, *, registration=None) -> str:
     """The DESCRIPTION: days with their sessions, the interpretation language, the page."""
-    from django.utils.formats import date_format
-
-    from cms.fields import language_name
-
     lines = []
     day = None
     for session in sessions:
@@ -162,13 +162,12 @@ def agenda_summary(event, sessions: list, *, registration=None) -> str:
             % {"language": language_name(registration.interpretation_language)}
         )
     if registration is not None:
-        from registration.links import manage_url
-
         lines.append(_("Your registration: %(url)s") % {"url": manage_url(registration)})
     return "\n".join(lines)
 
 
 def _calendar(method: str, name: str):
+    # Heavy library (icalendar, STYLE rule 9): only calendar files and invites need it.
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -182,8 +181,6 @@ def _calendar(method: str, name: str):
 
 
 def _add_timezones(calendar, event) -> None:
-    from cms.calendar import add_timezones
-
     add_timezones(
         calendar,
         first_date=event.start_date - dt.timedelta(days=366),
@@ -204,9 +201,8 @@ def invite_ics(
     """The participant's invite: ``METHOD:REQUEST`` (or ``CANCEL``, or ``PUBLISH`` for a
     download) for the whole event under one ``UID``, in the participant's language.
     ``agendas``: a batch's cache for ``agenda_in_language``."""
+    # Heavy library (icalendar, STYLE rule 9): only calendar files and invites need it.
     from icalendar import Event, vCalAddress, vText
-
-    from cms.calendar import site_host
 
     with translation.override(registration.language):
         agenda = agenda_in_language(registration.event, registration.language, agendas)
@@ -280,9 +276,6 @@ def invite_ics(
 def feed_ics(*, registration, include: bool = True) -> bytes:
     """The participant's subscription: every session (room, speakers, interpretation), in
     their language; empty when ``include`` is false (cancelled: the entries go away)."""
-    from cms.calendar import session_vevents
-    from cms.selectors import agenda_for
-
     source = registration.event
     with translation.override(registration.language):
         event = event_in_language(source, registration.language)
@@ -294,8 +287,6 @@ def feed_ics(*, registration, include: bool = True) -> bytes:
             sessions = [s for day in agenda_for(event) for s in day.sessions]
             for vevent in session_vevents(event, sessions):
                 if registration.interpretation_language:
-                    from cms.fields import language_name
-
                     note = _("Your interpretation language: %(language)s") % {
                         "language": language_name(registration.interpretation_language)
                     }

@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from registration.links import LinkError, registration_from_key
+from registration.messaging.calendar import feed_ics
+from registration.messaging.services.invites import invite_download
 from registration.models import RegistrationStatus
 
 
@@ -34,8 +36,6 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
     """Every session of the event, for a calendar subscription (``webcal://``); empty once
     the registration is no longer confirmed, so the entries leave the calendar. Honours the
     links' expiry and revocation (``registration.links``)."""
-    from registration.messaging.calendar import feed_ics
-
     try:
         registration = registration_from_key(key, purpose="calendar")
     except LinkError as exc:
@@ -50,8 +50,6 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def invite(request: HttpRequest, key: str) -> HttpResponse:
     """The same entry as the e-mailed invite (same UID), to add to a calendar by hand."""
-    from registration.messaging.services.invites import invite_download
-
     try:
         registration = registration_from_key(key)
     except LinkError as exc:

@@ -14,6 +14,8 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -139,6 +141,7 @@ def respondent_name(name: str | None) -> str:
 
 
 def _font(size: int, *, bold: bool = False):
+    # Heavy library (Pillow, STYLE rule 9): only charts in exports draw images.
     from PIL import ImageFont
 
     path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
@@ -149,6 +152,7 @@ def _font(size: int, *, bold: bool = False):
 
 def chart_png(title: str, rows: list[tuple[str, float, str]]) -> bytes:
     """A horizontal bar chart: one bar per (label, value, value as text), with the text shown."""
+    # Heavy library (Pillow, STYLE rule 9): only charts in exports draw images.
     from PIL import Image, ImageDraw
 
     scale = 2  # drawn at twice the size so it prints sharply at 16 cm
@@ -212,6 +216,7 @@ def charts(report: Report) -> dict[str, bytes]:
 
 def report_docx(report: Report, *, progress: Progress | None = None) -> bytes:
     """The report as a Word document a donor can receive after light editing."""
+    # Heavy library (python-docx, STYLE rule 9): only DOCX exports need it.
     from docx import Document
     from docx.shared import Cm
 
@@ -327,6 +332,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
     """The data annex: one sheet per table, numbers as numbers, shares as percentages."""
+    # Heavy library (openpyxl, STYLE rule 9): only XLSX exports need it.
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -490,8 +496,7 @@ def _xlsx_value(value):
 
 def report_pdf(report: Report, *, progress: Progress | None = None) -> bytes:
     """The report as PDF, rendered by WeasyPrint from the same HTML as the admin page."""
-    from django.contrib.staticfiles import finders
-    from django.template.loader import render_to_string
+    # Heavy library (WeasyPrint, STYLE rule 9): only PDF exports need it.
     from weasyprint import CSS, HTML
 
     progress = progress or (lambda p: None)

@@ -30,6 +30,7 @@ from django.utils.translation import pgettext
 from django_countries import countries
 
 from cms.fields import language_name
+from cms.models import EventPage
 from registration.checkin.models import CheckIn
 from registration.models import Registration, RegistrationStatus
 from registration.models.registrations import OrganisationType, ParticipantRole, Sex
@@ -312,8 +313,6 @@ def report_build(*, event) -> Report:
 
 def _event_in_language(event):
     """The live translated copy of the event in the active language, if there is one."""
-    from cms.models import EventPage
-
     language = (translation.get_language() or "en")[:2]
     if event.locale.language_code == language:
         return event

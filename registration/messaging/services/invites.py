@@ -15,9 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from wagtail.models import Locale
 
+from cms.models import EventPage
+from conference.tasks import enqueue_after_commit
 from registration.messaging.calendar import (
     CANCEL,
+    PUBLISH,
     REQUEST,
     agenda_fingerprint,
     agenda_in_language,
@@ -25,6 +29,7 @@ from registration.messaging.calendar import (
     invite_ics,
 )
 from registration.messaging.models import CalendarInvite, EventCalendar, Message, MessageStatus
+from registration.messaging.services.outbox import message_queue
 from registration.models import Registration, RegistrationStatus
 
 logger = logging.getLogger(__name__)
@@ -91,8 +96,6 @@ def invite_download(*, registration: Registration) -> bytes:
     Side effects: the registration's ``CalendarInvite`` made if missing (so a later e-mailed
     update moves the same entry).
     """
-    from registration.messaging.calendar import PUBLISH
-
     invite, _created = CalendarInvite.objects.get_or_create(registration=registration)
     state = event_calendar_state(event=registration.event)
     return invite_ics(
@@ -123,7 +126,6 @@ def event_calendar_sync(*, event) -> bool:
         state.sequence += 1
         state.changed_at = state.fan_out_progress_at = timezone.now()
         state.save(update_fields=["fingerprint", "sequence", "changed_at", "fan_out_progress_at"])
-        from conference.tasks import enqueue_after_commit
 
         enqueue_after_commit("registration.messaging.tasks.queue_calendar_updates", event.pk)
     return True
@@ -175,8 +177,6 @@ def _progress(event_id: int) -> None:
 
 
 def _update_queue_one(registration: Registration, *, target: int, send_after, agendas: dict) -> int:
-    from registration.messaging.services.outbox import message_queue
-
     key = f"update:{registration.pk}:{target}"
     with transaction.atomic():
         if Message.objects.filter(dedupe_key=key).exists():
@@ -230,7 +230,6 @@ def event_cancel(*, event, by=None) -> bool:
             status=MessageStatus.PENDING,
             kind__in=[UPDATE_KIND, "reminder", "survey_invitation"],
         ).update(status=MessageStatus.SUPERSEDED)
-        from conference.tasks import enqueue_after_commit
 
         enqueue_after_commit("registration.messaging.tasks.queue_event_cancellations", event.pk)
     return True
@@ -244,8 +243,6 @@ def event_cancellations_queue(*, event_id: int) -> int:
     (so a run after a killed one picks up exactly the rest); ``fan_out_progress_at`` every
     ``FAN_OUT_CHUNK`` participants.
     """
-    from registration.messaging.services.outbox import message_queue
-
     if not EventCalendar.objects.filter(event_id=event_id, cancelled_at__isnull=False).exists():
         return 0
     registrations = (
@@ -315,11 +312,8 @@ def calendar_pending_catch_up(*, now: dt.datetime | None = None) -> int:
 
 def on_page_published(sender, instance, **kwargs) -> None:
     """Wagtail's ``page_published``: an event's source page may have changed what matters."""
-    from cms.models import EventPage
-
     if not isinstance(instance, EventPage):
         return
-    from wagtail.models import Locale
 
     if instance.locale_id != Locale.get_default().pk:
         return

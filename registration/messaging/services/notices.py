@@ -14,10 +14,19 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import Locale
 
+from cms.models import EventPage
+from conference.tasks import enqueue_after_commit
 from registration.messaging.calendar import day_spans, event_sessions
 from registration.messaging.models import EventCalendar, Message, OrganiserMessage
-from registration.messaging.services.outbox import MessageError, message_build, messages_kick
+from registration.messaging.services.outbox import (
+    MessageError,
+    message_build,
+    message_context,
+    message_render,
+    messages_kick,
+)
 from registration.models import Registration, RegistrationStatus
 
 _OFFSET = re.compile(r"^(\d+)\s*([dhm])$")
@@ -43,10 +52,6 @@ def event_bounds(event) -> tuple[dt.datetime, dt.datetime]:
 
 
 def events_near(now: dt.datetime, *, before: dt.timedelta, after: dt.timedelta):
-    from wagtail.models import Locale
-
-    from cms.models import EventPage
-
     cancelled = EventCalendar.objects.filter(cancelled_at__isnull=False).values("event_id")
     return (
         EventPage.objects.live()
@@ -144,8 +149,6 @@ def organiser_message_recipients(*, event, statuses: list[str]):
 
 def organiser_message_preview(*, message: OrganiserMessage) -> dict[str, tuple[str, str, str]]:
     """Language → (subject, text, HTML) as a participant reading that language gets it."""
-    from registration.messaging.services.outbox import message_context, message_render
-
     previews = {}
     for code, _name in settings.LANGUAGES:
         sample = Registration(
@@ -185,7 +188,6 @@ def organiser_message_send(*, message: OrganiserMessage) -> int:
         ).count()
         fresh.queued_at = fresh.fan_out_progress_at = timezone.now()
         fresh.save(update_fields=["recipients", "queued_at", "fan_out_progress_at"])
-        from conference.tasks import enqueue_after_commit
 
         enqueue_after_commit("registration.messaging.tasks.queue_organiser_message", fresh.pk)
     message.recipients, message.queued_at = fresh.recipients, fresh.queued_at

@@ -6,19 +6,20 @@ of another event), ``bad_format``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conference.jobs import JobResult, job_create, job_run
+from registration.reports import exporters as reports
 from registration.reports.models import ExportFormat, Recommendation, ReportExport
+from registration.reports.selectors import report_build
 
 
 def inline_export_max() -> int:
     """Above this many registrations an export runs in the worker with a progress bar."""
-    from django.conf import settings
-
     return getattr(settings, "REPORT_INLINE_EXPORT_MAX", 300)
 
 
@@ -96,9 +97,6 @@ def report_export_file(*, event, fmt: str, language: str, progress=None) -> tupl
 
     Reads only. ``progress(percent)`` is called as the work advances.
     """
-    from registration.reports import exporters as reports
-    from registration.reports.selectors import report_build
-
     if fmt not in ExportFormat.values:
         raise ReportError(_("Unknown export format."), code="bad_format")
     progress = progress or (lambda percent: None)

@@ -14,20 +14,23 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from registration.checkin.models import CheckIn
-from registration.links import sign_key
+from registration.links import manage_url, sign_key
 from registration.messaging.services.notices import (
     event_bounds,
     events_near,
     notices_queue_each,
     offset_parse,
 )
+from registration.messaging.services.outbox import message_queue
 from registration.models import Registration, RegistrationStatus
 from registration.reports.models import Answer, Question, QuestionKind, Survey, SurveyResponse
 from registration.reports.models.surveys import LIKERT_MAX, LIKERT_MIN
+from registration.selectors.registrations import event_in_language
 
 
 class SurveyError(Exception):
@@ -44,9 +47,6 @@ def survey_url(
 ) -> str:
     """The participant's own survey link (signed; nothing personal in it), in ``language``
     (default: their language for messages)."""
-    from django.urls import reverse
-    from django.utils import translation
-
     with translation.override(language or registration.language):
         path = reverse("reports:survey", kwargs={"key": sign_key(registration, purpose="survey")})
     return f"{settings.SITE_URL}{path}" if absolute else path
@@ -164,10 +164,6 @@ def survey_remind(*, event) -> int:
     participant (a second call, or a retried task, queues nothing new). Returns how many were
     queued now.
     """
-    from registration.links import manage_url
-    from registration.messaging.services.outbox import message_queue
-    from registration.selectors.registrations import event_in_language
-
     survey = Survey.objects.filter(event=event.source).first()
     if survey is None or not survey.accepting:
         return 0
@@ -206,9 +202,6 @@ def survey_invitations_queue_due(*, now: dt.datetime | None = None) -> int:
 
     Side effects: ``survey_invitation`` rows, one per registration, ever.
     """
-    from registration.reports.models import Survey
-    from registration.reports.services.surveys import survey_audience, survey_url
-
     now = now or timezone.now()
     delay = offset_parse(settings.MESSAGES_SURVEY_DELAY)
     queued = 0

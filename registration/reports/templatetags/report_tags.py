@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
 from registration.reports import exporters as reports
+from registration.reports.selectors import survey_status
+from registration.reports.services.surveys import survey_may_answer, survey_url
 
 register = template.Library()
 
@@ -44,13 +47,9 @@ def pct_bar(value) -> int:
 def survey_for(registration):
     """The event's survey for the participant's page: ``None`` or a dict with ``survey``,
     ``answered``, ``accepting``, ``url`` (their signed survey link)."""
-    from registration.reports.selectors import survey_status
-    from registration.reports.services.surveys import survey_may_answer, survey_url
-
     status = survey_status(registration=registration)
     if status is None or not survey_may_answer(registration=registration):
         return None
-    from django.utils.translation import get_language
 
     url = survey_url(registration, absolute=False, language=get_language())
     return {**status, "url": url}
