@@ -30,6 +30,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from cms.cache import serve_cached
+from cms.calendar import event_ics, events_ics
 from cms.fields import EVENT_LANGUAGES, LanguageListField
 from cms.forms import EventPageForm
 
@@ -53,6 +55,7 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors reads these models at import: a real cycle.
         from cms.selectors import event_upcoming_list
 
         context = super().get_context(request, *args, **kwargs)
@@ -181,6 +184,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         verbose_name_plural = _("event indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors reads these models at import: a real cycle.
         from cms.selectors import event_index_list
 
         context = super().get_context(request, *args, **kwargs)
@@ -190,7 +194,7 @@ class EventIndexPage(RoutablePageMixin, Page):
     @path("events.ics/", name="feed")  # public URL: <index>/events.ics (see cms/urls.py)
     def feed(self, request):
         """Every published event as a calendar feed (one all-day entry per event)."""
-        from cms.calendar import events_ics
+        # cms.selectors reads these models at import: a real cycle.
         from cms.selectors import event_feed_list
 
         body = events_ics(event_feed_list(locale=self.locale), name=self.title)
@@ -333,6 +337,7 @@ class EventPage(RoutablePageMixin, Page):
         verbose_name_plural = _("events")
 
     def get_context(self, request, *args, **kwargs):
+        # cms.selectors reads these models at import: a real cycle.
         from cms.selectors import event_detail_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -341,7 +346,6 @@ class EventPage(RoutablePageMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         """The page itself may come from the page cache (see ``cms.cache``); routes do not."""
-        from cms.cache import serve_cached
 
         if request.path == self.get_url(request=request):
             return serve_cached(
@@ -358,7 +362,6 @@ class EventPage(RoutablePageMixin, Page):
     @path("agenda.ics/", name="agenda_ics")  # public URL: <event>/agenda.ics (cms/urls.py)
     def agenda_ics(self, request):
         """Every session of the agenda as an ICS file in the venue's time zone."""
-        from cms.calendar import event_ics
 
         body = event_ics(self)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -404,16 +407,31 @@ class EventPage(RoutablePageMixin, Page):
         return [self.start_date + dt.timedelta(days=i) for i in range(max(count, 0))]
 
     @property
-    def registration_state(self) -> str:
-        """``open``, ``not_yet`` (opens later) or ``closed``, from the dates and the clock."""
-        now = timezone.now()
-        if self.registration_opens and now < self.registration_opens:
-            return "not_yet"
-        if self.registration_closes and now >= self.registration_closes:
-            return "closed"
-        if timezone.localdate(now, self.tz) > self.end_date:
+    def registration_window(self) -> tuple[dt.datetime | None, dt.datetime]:
+        """When registration opens (None: it is open already) and closes (when no date is
+        set: at the end of the event's last day, in the venue's time zone)."""
+        closes = self.registration_closes
+        if closes is None:
+            closes = dt.datetime.combine(
+                self.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=self.tz
+            )
+        return self.registration_opens, closes
+
+    def registration_state_at(self, now: dt.datetime) -> str:
+        """``open``, ``not_open`` (opens later) or ``closed`` at ``now``: the one rule of the
+        registration window. The event page shows it; the registration form and service
+        obey it (their refusals carry the same codes)."""
+        opens, closes = self.registration_window
+        if opens is not None and now < opens:
+            return "not_open"
+        if now >= closes:
             return "closed"
         return "open"
+
+    @property
+    def registration_state(self) -> str:
+        """``registration_state_at`` now."""
+        return self.registration_state_at(timezone.now())
 
     @property
     def tz_label(self) -> str:

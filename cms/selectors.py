@@ -18,7 +18,8 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from wagtail.models import Locale
+from django_countries import countries
+from wagtail.models import Locale, Page
 
 from cms.fields import language_name
 from cms.models import (
@@ -52,6 +53,28 @@ def _localized(objects: list[Any], *, model: type, locale_id: int, related: tupl
             query = query.select_related(*related)
         found = {obj.translation_key: obj for obj in query}
     return {obj.pk: found.get(obj.translation_key, obj) for obj in objects}
+
+
+# --- pages in a language ------------------------------------------------------------------
+
+
+def page_in_language(*, page: Page, language: str | None) -> Page:
+    """The live copy of ``page`` in ``language`` (its first two letters), or ``page`` itself
+    when it is in that language already or has no live copy in it: the one language fallback
+    of an event (and of any translated page) for pages, e-mails, invites and reports.
+
+    One query, none when ``page`` is in ``language`` (with its locale selected).
+    """
+    language = (language or "")[:2]
+    if page.locale.language_code == language:
+        return page
+    copy = (
+        type(page)
+        .objects.live()
+        .filter(translation_key=page.translation_key, locale__language_code=language)
+        .first()
+    )
+    return copy or page
 
 
 # --- papers -----------------------------------------------------------------------------
@@ -342,8 +365,6 @@ def event_index_list(
     ``when`` is ``upcoming`` (default) or ``past``; ``page`` is the page number. Returns the
     page of events, the choices of every filter, the active values and the notices.
     """
-    from django_countries import countries
-
     today = today or timezone.localdate()
     locale = index.locale
     events = events_in_locale(locale=locale)

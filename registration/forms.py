@@ -7,6 +7,8 @@ dates, invitation). Browser validation is off (``novalidate`` in the template an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language
@@ -15,6 +17,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from cms.fields import language_name
 from registration.models.registrations import (
+    PARTICIPANT,
     PUBLIC_ROLES,
     AccessNeed,
     DietaryNeed,
@@ -22,18 +25,32 @@ from registration.models.registrations import (
     Registration,
     Sex,
     Title,
+    participant_field_names,
+    participant_fields,
 )
 from registration.selectors.lifecycle import privacy_notice_current
-from registration.validators import validate_person_name, validate_printable
-
-TEXT_FIELDS = (
-    "badge_name",
-    "organisation",
-    "position",
-    "access_needs_other",
-    "dietary_needs",
+from registration.validators import (
+    validate_has_letters,
+    validate_person_name,
+    validate_printable,
 )
-NAME_FIELDS = ("given_name", "family_name")
+
+#: What is checked of text a person types, by the kind of text (``ParticipantField.text``):
+#: the public form, the participant's page and the staff edit screen all apply these.
+TEXT_VALIDATORS = {
+    "name": (validate_printable, validate_person_name),
+    "badge": (validate_printable, validate_has_letters),
+    "free": (validate_printable,),
+}
+
+
+def participant_validators_apply(fields) -> None:
+    """Add the validators of each participant field's kind of text to the form ``fields``
+    present (the participant's forms and the staff edit form share this)."""
+    for spec in participant_fields():
+        if spec.name in fields:
+            fields[spec.name].validators.extend(TEXT_VALIDATORS.get(spec.text, ()))
+
 
 REQUIRED_MESSAGES = {
     "given_name": _("Enter your given name."),
@@ -126,11 +143,7 @@ class ParticipantFieldsMixin:
         for name, message in REQUIRED_MESSAGES.items():
             if name in fields:
                 fields[name].error_messages["required"] = message
-        for name in (*NAME_FIELDS, *TEXT_FIELDS):
-            if name in fields:
-                fields[name].validators.append(validate_printable)
-        for name in NAME_FIELDS:
-            fields[name].validators.append(validate_person_name)
+        participant_validators_apply(fields)
         autocomplete = {
             "given_name": "given-name",
             "family_name": "family-name",
@@ -144,11 +157,16 @@ class ParticipantFieldsMixin:
             if name in fields:
                 fields[name].widget.attrs["autocomplete"] = value
 
-    def clean_badge_name(self) -> str:
-        value = (self.cleaned_data.get("badge_name") or "").strip()
-        if value and not any(ch.isalpha() for ch in value):
-            raise forms.ValidationError(_("A name must contain letters."), code="no_letters")
-        return value
+    def sections(self) -> list[dict[str, Any]]:
+        """The participant fields of this form by section (``SECTIONS``), for the template."""
+        grouped: dict[str, list] = {}
+        for spec in participant_fields():
+            if spec.name in self.fields:
+                grouped.setdefault(spec.section, []).append(self[spec.name])
+        return [
+            {"id": html_id, "heading": heading, "fields": grouped.get(key, [])}
+            for key, html_id, heading in SECTIONS
+        ]
 
     def clean(self):
         data = super().clean()
@@ -162,27 +180,16 @@ class ParticipantFieldsMixin:
         return data
 
 
-PARTICIPANT_FIELDS = [
-    "title",
-    "given_name",
-    "family_name",
-    "badge_name",
-    "email",
-    "phone",
-    "organisation",
-    "organisation_type",
-    "position",
-    "country",
-    "sex",
-    "role",
-    "interpretation_language",
-    "access_needs",
-    "access_needs_other",
-    "dietary",
-    "dietary_needs",
-    "visa_letter",
-    "language",
-]
+#: Every participant field: the registration form asks for all of them.
+PARTICIPANT_FIELDS = list(participant_field_names())
+
+#: Where each form groups the fields (``ParticipantField.section``): the id and heading of
+#: each section of the registration form, in order.
+SECTIONS = (
+    ("person", "about-you", _("About you")),
+    ("work", "your-work", _("Your work")),
+    ("needs", "your-needs", _("Language and needs")),
+)
 
 
 class RegistrationForm(ParticipantFieldsMixin, forms.ModelForm):
@@ -240,7 +247,7 @@ class RegistrationEditForm(ParticipantFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [name for name in PARTICIPANT_FIELDS if name not in ("email", "role")]
+        fields = list(participant_field_names(editable_by=PARTICIPANT))
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,11 +19,16 @@ def validate_printable(value: str) -> None:
         )
 
 
+def validate_has_letters(value: str) -> None:
+    """A name (a person's, or the one on a badge) has at least one letter."""
+    if not any(ch.isalpha() for ch in value):
+        raise ValidationError(_("A name must contain letters."), code="no_letters")
+
+
 def validate_person_name(value: str) -> None:
     """A name has at least one letter and no digits or symbols beyond . ' ’ - and spaces."""
     validate_printable(value)
-    if not any(ch.isalpha() for ch in value):
-        raise ValidationError(_("A name must contain letters."), code="no_letters")
+    validate_has_letters(value)
     allowed = {" ", "-", "'", "’", ".", "‐"}
     if any(not (ch.isalpha() or ch in allowed or unicodedata.category(ch) == "Mn") for ch in value):
         raise ValidationError(

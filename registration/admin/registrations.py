@@ -17,6 +17,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -28,8 +31,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -51,10 +56,12 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from cms.fields import EVENT_LANGUAGES, language_name
+from cms.fields import EVENT_LANGUAGES
 from cms.models import EventPage
-from registration.forms import StaffMessageForm
+from registration.forms import StaffMessageForm, participant_validators_apply
 from registration.models.registrations import (
+    PARTICIPANT_FIELDS,
+    STAFF,
     AccessNeed,
     DietaryNeed,
     OrganisationType,
@@ -62,6 +69,7 @@ from registration.models.registrations import (
     Registration,
     RegistrationStatus,
     Sex,
+    participant_fields,
 )
 from registration.permissions import (
     PARTICIPANT_ROLES,
@@ -75,6 +83,7 @@ from registration.services.registrations import (
     registration_approve,
     registration_cancel,
     registration_decline,
+    registration_update,
 )
 from registration.spreadsheets import safe_cell
 
@@ -228,46 +237,84 @@ def _yes_no(value: bool) -> str:
     return str(_("yes")) if value else ""
 
 
-#: Spreadsheet columns: heading and how to read the value (labels, not codes).
-EXPORT = {
-    "event": (_("Event"), lambda r: r.event.title),
-    "status": (_("Status"), lambda r: r.get_status_display()),
-    "title": (_("Title"), lambda r: r.get_title_display()),
-    "given_name": (_("Given name"), lambda r: r.given_name),
-    "family_name": (_("Family name"), lambda r: r.family_name),
-    "badge_name": (_("Name on badge"), lambda r: r.name_on_badge),
-    "email": (_("E-mail"), lambda r: r.email),
-    "phone": (_("Phone"), lambda r: str(r.phone) if r.phone else ""),
-    "organisation": (_("Organisation"), lambda r: r.organisation),
-    "organisation_type": (_("Organisation type"), lambda r: r.get_organisation_type_display()),
-    "position": (_("Position"), lambda r: r.position),
-    "country": (_("Country"), lambda r: r.country.name),
-    "sex": (_("Sex"), lambda r: r.get_sex_display()),
-    "role": (_("Role"), lambda r: r.get_role_display()),
-    "interpretation_language": (
-        _("Interpretation language"),
-        lambda r: language_name(r.interpretation_language) if r.interpretation_language else "",
-    ),
-    "access_needs": (
-        _("Accessibility needs"),
-        lambda r: "; ".join(
-            [str(AccessNeed(v).label) for v in r.access_needs if v in AccessNeed.values]
-            + ([r.access_needs_other] if r.access_needs_other else [])
-        ),
-    ),
-    "dietary": (
-        _("Dietary requirements"),
-        lambda r: "; ".join(
-            [str(DietaryNeed(v).label) for v in r.dietary if v in DietaryNeed.values]
-            + ([r.dietary_needs] if r.dietary_needs else [])
-        ),
-    ),
-    "visa_letter": (_("Visa support letter"), lambda r: _yes_no(r.visa_letter)),
-    "language": (_("Language for messages"), lambda r: r.get_language_display()),
-    "created_at": (_("Registered at"), lambda r: r.created_at),
-    "email_confirmed_at": (_("E-mail confirmed at"), lambda r: r.email_confirmed_at),
-    "consent_version": (_("Privacy notice version"), lambda r: r.consent_version),
+#: Participant fields whose value goes into another's column: the free-text "other" answer
+#: after the ticked choices.
+EXPORT_FOLDED = {"access_needs_other": "access_needs", "dietary_needs": "dietary"}
+#: Participant fields a spreadsheet shows differently from a page (``ParticipantField.display``).
+EXPORT_VALUES = {
+    "badge_name": lambda r: r.name_on_badge,
+    "visa_letter": lambda r: _yes_no(r.visa_letter),
 }
+
+
+def _export_column(spec, folded) -> tuple[Any, Callable[[Registration], Any]]:
+    """Heading and reader of the column of one participant field (``folded``: the fields
+    whose value is appended to it)."""
+    read = EXPORT_VALUES.get(spec.name, spec.display)
+
+    def value(registration: Registration) -> Any:
+        parts = [read(registration), *(other.display(registration) for other in folded)]
+        return "; ".join(part for part in parts if part) if folded else parts[0]
+
+    return spec.label, value
+
+
+def export_columns() -> dict[str, tuple[Any, Callable[[Registration], Any]]]:
+    """Spreadsheet columns, by name: heading and how to read the value (labels, not codes).
+    Every participant field (``PARTICIPANT_FIELDS``) has one, or is folded into one."""
+    columns = {
+        "event": (_("Event"), lambda r: r.event.title),
+        "status": (_("Status"), lambda r: r.get_status_display()),
+    }
+    for spec in PARTICIPANT_FIELDS:
+        if spec.name not in EXPORT_FOLDED:
+            folded = [s for s in PARTICIPANT_FIELDS if EXPORT_FOLDED.get(s.name) == spec.name]
+            columns[spec.name] = _export_column(spec, folded)
+    columns.update(
+        {
+            "created_at": (_("Registered at"), lambda r: r.created_at),
+            "email_confirmed_at": (_("E-mail confirmed at"), lambda r: r.email_confirmed_at),
+            "consent_version": (_("Privacy notice version"), lambda r: r.consent_version),
+        }
+    )
+    return columns
+
+
+EXPORT = export_columns()
+
+#: The edit screen's sections (``ParticipantField.section``) and the fields set side by side.
+EDIT_SECTIONS = (
+    ("person", _("Person")),
+    ("work", _("Work")),
+    ("needs", _("Language and needs")),
+)
+EDIT_ROWS = (("given_name", "family_name"),)
+
+
+def edit_panels() -> list[MultiFieldPanel]:
+    """The staff edit screen: the participant fields staff may change, by section."""
+    editable = participant_fields(editable_by=STAFF)
+    panels = []
+    for section, heading in EDIT_SECTIONS:
+        names = [spec.name for spec in editable if spec.section == section]
+        children: list = []
+        for name in names:
+            row = next((row for row in EDIT_ROWS if name in row), None)
+            if row is None:
+                children.append(FieldPanel(name))
+            elif name == row[0]:
+                children.append(FieldRowPanel([FieldPanel(n) for n in row if n in names]))
+        if children:
+            panels.append(MultiFieldPanel(children, heading=heading))
+    return panels
+
+
+class RegistrationStaffForm(WagtailAdminModelForm):
+    """The staff edit form: the same checks of typed text as the participant's forms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        participant_validators_apply(self.fields)
 
 
 class ScopedObjectMixin:
@@ -339,7 +386,37 @@ class RegistrationIndexView(IndexView):
 
 
 class RegistrationEditView(ScopedObjectMixin, EditView):
+    """Staff correct a participant's details through ``registration_update``, as the
+    participant does on their own page: the same rule of which registrations may change, the
+    same ``StatusChange`` record (by the staff member); staff may change the role too."""
+
     log_action = "registration.viewed"
+
+    def save_instance(self):
+        registration = self.form.instance
+        changed = registration_update(
+            registration=registration,
+            data=self.form.cleaned_data,
+            by=self.request.user,
+            editor=STAFF,
+        )
+        self.new_revision = None
+        log(
+            instance=registration,
+            action="wagtail.edit",
+            user=self.request.user,
+            content_changed=bool(changed),
+        )
+        return registration
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except RegistrationError as exc:
+            form.add_error(None, exc.message)
+            self.produced_error_code = exc.code
+            self.produced_error_message = exc.message
+            return self.form_invalid(form)
 
 
 class RegistrationInspectView(ScopedObjectMixin, InspectView):
@@ -383,62 +460,14 @@ class RegistrationViewSet(SnippetViewSet):
     inspect_view_fields = [
         "event",
         "status",
-        "title",
-        "given_name",
-        "family_name",
-        "badge_name",
-        "email",
-        "phone",
-        "organisation",
-        "organisation_type",
-        "position",
-        "country",
-        "sex",
-        "role",
-        "interpretation_language",
-        "access_needs",
-        "access_needs_other",
-        "dietary",
-        "dietary_needs",
-        "visa_letter",
-        "language",
+        *(spec.name for spec in PARTICIPANT_FIELDS),
         "consent_version",
         "consent_at",
         "created_at",
         "email_confirmed_at",
     ]
     # Staff correct details here; status changes only through the bulk actions (services).
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("title"),
-                FieldRowPanel([FieldPanel("given_name"), FieldPanel("family_name")]),
-                FieldPanel("badge_name"),
-                FieldPanel("phone"),
-            ],
-            heading=_("Person"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("organisation"),
-                FieldPanel("organisation_type"),
-                FieldPanel("position"),
-                FieldPanel("country"),
-                FieldPanel("role"),
-            ],
-            heading=_("Work"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("interpretation_language"),
-                FieldPanel("access_needs_other"),
-                FieldPanel("dietary_needs"),
-                FieldPanel("visa_letter"),
-                FieldPanel("language"),
-            ],
-            heading=_("Language and needs"),
-        ),
-    ]
+    edit_handler = ObjectList(edit_panels(), base_form_class=RegistrationStaffForm)
 
 
 # --- bulk actions ---------------------------------------------------------------------------
@@ -495,8 +524,6 @@ class RegistrationBulkAction(ScopedBulkActionMixin, SnippetBulkAction):
         return done, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        from wagtail.admin import messages
-
         for failure in getattr(self, "failed", []):
             messages.warning(self.request, failure)
         return self.done_message(num_parent_objects) % {"count": num_parent_objects}

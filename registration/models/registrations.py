@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_countries import countries
 from django_countries.fields import CountryField, LazyTypedChoiceField
 from phonenumber_field.modelfields import PhoneNumberField
+
+from cms.fields import language_name
 
 
 def new_token() -> str:
@@ -26,8 +33,6 @@ class CountryChoiceField(LazyTypedChoiceField):
 
     @property
     def countries(self):
-        from django_countries import countries
-
         return countries
 
 
@@ -225,6 +230,121 @@ class Registration(models.Model):
     @property
     def name_on_badge(self) -> str:
         return self.badge_name or self.full_name
+
+
+#: Who may change a participant field once the registration is made (``editable_by``).
+PARTICIPANT = "participant"
+STAFF = "staff"
+BOTH = frozenset({PARTICIPANT, STAFF})
+
+
+@dataclass(frozen=True)
+class ParticipantField:
+    """One of the participant's details, as every screen and export of them sees it.
+
+    ``PARTICIPANT_FIELDS`` below is the one list: the public form asks for each of them, the
+    participant's page and the staff edit screen offer those their editor may change
+    (``editable_by``), and the update service refuses the others; the admin's inspect view,
+    the spreadsheet export and the personal data export show them all. Add a detail here (and
+    on the model) and every one of those places has it.
+    """
+
+    name: str
+    #: Where forms and admin panels group it: ``person``, ``work`` or ``needs``.
+    section: str
+    #: Who may change it after registering (``PARTICIPANT``, ``STAFF``); empty: nobody.
+    editable_by: frozenset[str] = BOTH
+    #: What a person types here: ``name`` (a person's name), ``badge`` (a name on a badge:
+    #: letters, anything else too), ``free`` (any text); empty when
+    #: it is chosen from a list or checked by its own field (e-mail, phone). The forms apply
+    #: the validators of each kind (``registration.forms.TEXT_VALIDATORS``).
+    text: str = ""
+    #: A heading when the model's ``verbose_name`` reads badly as one (or translates badly).
+    heading: Promise | None = None
+
+    @property
+    def model_field(self) -> models.Field:
+        return Registration._meta.get_field(self.name)
+
+    @property
+    def label(self) -> Promise | str:
+        """Column heading and row label: the model's ``verbose_name`` unless ``heading``."""
+        return self.heading or capfirst(self.model_field.verbose_name)
+
+    def display(self, registration: Registration) -> str:
+        """The value as a person reads it: labels, not codes; lists joined by "; "."""
+        value = getattr(registration, self.name)
+        if self.name == "phone":
+            return str(value) if value else ""
+        if self.name == "country":
+            return str(value.name) if value else ""
+        if self.name == "interpretation_language":
+            return language_name(value) if value else ""
+        if self.name in LIST_CHOICES:
+            labels = dict(LIST_CHOICES[self.name].choices)
+            return "; ".join(str(labels.get(code, code)) for code in value or [])
+        if self.model_field.choices:
+            return str(getattr(registration, f"get_{self.name}_display")())
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        return value or ""
+
+    def data(self, registration: Registration) -> Any:
+        """The value as stored, JSON-safe (codes, not labels): the personal data export."""
+        value = getattr(registration, self.name)
+        if self.name == "phone":
+            return str(value) if value else ""
+        if self.name == "country":
+            return str(value.code) if value else ""
+        if self.name in LIST_CHOICES:
+            return list(value or [])
+        return value
+
+
+#: The multiple-choice details (JSON lists of codes) and the choices their codes come from.
+LIST_CHOICES: dict[str, type[models.TextChoices]] = {
+    "access_needs": AccessNeed,
+    "dietary": DietaryNeed,
+}
+
+#: The participant's details, in the order the forms, the admin and the exports show them.
+PARTICIPANT_FIELDS: tuple[ParticipantField, ...] = (
+    ParticipantField("title", "person"),
+    ParticipantField("given_name", "person", text="name"),
+    ParticipantField("family_name", "person", text="name"),
+    ParticipantField("badge_name", "person", text="badge"),
+    # The address the registration was confirmed with: to use another, register again.
+    ParticipantField("email", "person", editable_by=frozenset(), heading=_("E-mail")),
+    ParticipantField("phone", "person"),
+    ParticipantField("organisation", "work", text="free"),
+    ParticipantField("organisation_type", "work"),
+    ParticipantField("position", "work", text="free"),
+    ParticipantField("country", "work"),
+    # Staff do not edit a person's answer about their sex, nor the ticked needs (the admin
+    # has no checkbox lists for them); they may correct the free-text "other" needs.
+    ParticipantField("sex", "person", editable_by=frozenset({PARTICIPANT})),
+    # A role other than the public ones is given by staff (an "Organiser" badge).
+    ParticipantField("role", "work", editable_by=frozenset({STAFF})),
+    ParticipantField("interpretation_language", "needs"),
+    ParticipantField("access_needs", "needs", editable_by=frozenset({PARTICIPANT})),
+    ParticipantField("access_needs_other", "needs", text="free"),
+    ParticipantField("dietary", "needs", editable_by=frozenset({PARTICIPANT})),
+    ParticipantField("dietary_needs", "needs", text="free", heading=_("Dietary needs")),
+    ParticipantField("visa_letter", "needs", heading=_("Visa support letter")),
+    ParticipantField("language", "needs"),
+)
+
+
+def participant_fields(*, editable_by: str | None = None) -> tuple[ParticipantField, ...]:
+    """``PARTICIPANT_FIELDS``, or those ``editable_by`` (``PARTICIPANT``, ``STAFF``) may change."""
+    if editable_by is None:
+        return PARTICIPANT_FIELDS
+    return tuple(spec for spec in PARTICIPANT_FIELDS if editable_by in spec.editable_by)
+
+
+def participant_field_names(*, editable_by: str | None = None) -> tuple[str, ...]:
+    """The names of ``participant_fields(editable_by=...)``."""
+    return tuple(spec.name for spec in participant_fields(editable_by=editable_by))
 
 
 def normalise_email(email: str) -> str:

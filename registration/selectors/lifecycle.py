@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 
 from cms.cache import page_cache_generation
-from cms.fields import language_name
 from cms.models import EventPage, PrivacyPage
+from cms.selectors import page_in_language
 from registration.models import PrivacyAcceptance, Registration, RegistrationStatus, StatusChange
-from registration.models.registrations import AccessNeed, DietaryNeed
+from registration.models.registrations import PARTICIPANT_FIELDS
 from registration.selectors.registrations import registrations_visible_to
 from registration.signals import personal_data_requested
 
@@ -63,16 +63,10 @@ def privacy_page_in_language(language: str | None = None) -> PrivacyPage | None:
     notice = privacy_notice_current()
     if notice.page_id is None:
         return None
-    source = PrivacyPage.objects.live().filter(pk=notice.page_id).first()
+    source = PrivacyPage.objects.live().select_related("locale").filter(pk=notice.page_id).first()
     if source is None:
         return None
-    language = (language or translation.get_language() or "")[:2]
-    copy = (
-        PrivacyPage.objects.live()
-        .filter(translation_key=source.translation_key, locale__language_code=language)
-        .first()
-    )
-    return copy or source
+    return page_in_language(page=source, language=language or translation.get_language())
 
 
 def privacy_needs_acceptance(*, registration: Registration) -> bool:
@@ -114,33 +108,17 @@ def personal_data_export(*, registration: Registration) -> dict[str, Any]:
     """
     r = registration
     event = r.event
-    fields = {
-        "title": r.title,
-        "given_name": r.given_name,
-        "family_name": r.family_name,
-        "badge_name": r.badge_name,
-        "email": r.email,
-        "phone": str(r.phone) if r.phone else "",
-        "organisation": r.organisation,
-        "organisation_type": r.organisation_type,
-        "position": r.position,
-        "country": str(r.country.code) if r.country else "",
-        "sex": r.sex,
-        "role": r.role,
-        "interpretation_language": r.interpretation_language,
-        "access_needs": list(r.access_needs or []),
-        "access_needs_other": r.access_needs_other,
-        "dietary": list(r.dietary or []),
-        "dietary_needs": r.dietary_needs,
-        "visa_letter": r.visa_letter,
-        "language": r.language,
-        "invitation_code": r.invitation_code,
-        "status": r.status,
-        "registered_at": _iso(r.created_at),
-        "updated_at": _iso(r.updated_at),
-        "email_confirmed_at": _iso(r.email_confirmed_at),
-        "deletion_requested_at": _iso(r.deletion_requested_at),
-    }
+    fields = {spec.name: spec.data(r) for spec in PARTICIPANT_FIELDS}
+    fields.update(
+        {
+            "invitation_code": r.invitation_code,
+            "status": r.status,
+            "registered_at": _iso(r.created_at),
+            "updated_at": _iso(r.updated_at),
+            "email_confirmed_at": _iso(r.email_confirmed_at),
+            "deletion_requested_at": _iso(r.deletion_requested_at),
+        }
+    )
     acceptances = [
         {"version": row.version, "accepted_at": _iso(row.accepted_at), "through": row.through}
         for row in PrivacyAcceptance.objects.filter(registration=r)
@@ -185,31 +163,8 @@ def personal_data_export(*, registration: Registration) -> dict[str, Any]:
 
 def personal_data_labelled(*, registration: Registration) -> list[tuple[str, str]]:
     """The registration's own fields as (label, readable value) for the "my data" page."""
-    r = registration
-    access = dict(AccessNeed.choices)
-    dietary = dict(DietaryNeed.choices)
-    rows = [
-        (_("Title"), r.get_title_display()),
-        (_("Given name"), r.given_name),
-        (_("Family name"), r.family_name),
-        (_("Name on badge"), r.badge_name),
-        (_("E-mail"), r.email),
-        (_("Phone"), str(r.phone) if r.phone else ""),
-        (_("Organisation"), r.organisation),
-        (_("Organisation type"), r.get_organisation_type_display()),
-        (_("Position"), r.position),
-        (_("Country"), str(r.country.name) if r.country else ""),
-        (_("Sex"), r.get_sex_display()),
-        (_("Role"), r.get_role_display()),
-        (_("Interpretation language"), language_name(r.interpretation_language)),
-        (_("Accessibility needs"), ", ".join(str(access.get(c, c)) for c in r.access_needs or [])),
-        (_("Other accessibility needs"), r.access_needs_other),
-        (_("Dietary requirements"), ", ".join(str(dietary.get(c, c)) for c in r.dietary or [])),
-        (_("Dietary needs"), r.dietary_needs),
-        (_("Needs a visa support letter"), _("Yes") if r.visa_letter else _("No")),
-        (_("Language for messages"), r.get_language_display()),
-        (_("Status"), r.get_status_display()),
-    ]
+    rows = [(str(spec.label), spec.display(registration)) for spec in PARTICIPANT_FIELDS]
+    rows.append((_("Status"), registration.get_status_display()))
     return [(label, value) for label, value in rows if value]
 
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import PageViewRestriction
 
 from cms.models import EventPage
+from cms.selectors import page_in_language
 from registration.models.registrations import (
     HOLDS_A_PLACE,
     Registration,
@@ -43,14 +44,9 @@ def event_public(pk: int) -> EventPage | None:
 
 
 def event_in_language(event: EventPage, language: str) -> EventPage:
-    """The live copy of ``event`` in ``language`` (the event itself when there is none)."""
-    language = (language or "")[:2]
-    if event.locale.language_code == language:
-        return event
-    copy = EventPage.objects.live().filter(
-        translation_key=event.translation_key, locale__language_code=language
-    )
-    return copy.first() or event
+    """The live copy of ``event`` in ``language`` (the event itself when there is none):
+    ``cms.selectors.page_in_language``, under the name the registration rooms call."""
+    return page_in_language(page=event, language=language)
 
 
 def event_places_left(*, event) -> int | None:

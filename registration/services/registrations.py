@@ -22,14 +22,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import EventPage
+from registration.links import manage_url
 from registration.models.registrations import (
     HOLDS_A_PLACE,
+    PARTICIPANT,
     PUBLIC_ROLES,
+    STAFF,
     ParticipantRole,
     Registration,
     RegistrationStatus,
     StatusChange,
     normalise_email,
+    participant_field_names,
 )
 from registration.selectors.lifecycle import privacy_notice_current
 from registration.selectors.registrations import event_in_language
@@ -38,27 +42,11 @@ from registration.signals import link_needed, status_changed
 S = RegistrationStatus
 
 #: Fields a participant may change on their own page (never the e-mail address or the role).
-EDITABLE_FIELDS = (
-    "title",
-    "given_name",
-    "family_name",
-    "badge_name",
-    "phone",
-    "organisation",
-    "organisation_type",
-    "position",
-    "country",
-    "sex",
-    "interpretation_language",
-    "access_needs",
-    "access_needs_other",
-    "dietary",
-    "dietary_needs",
-    "visa_letter",
-    "language",
-)
+EDITABLE_FIELDS = participant_field_names(editable_by=PARTICIPANT)
+#: Fields staff may change in the admin (the role, not the participant's own answers).
+STAFF_EDITABLE_FIELDS = participant_field_names(editable_by=STAFF)
 #: Fields taken from the registration form when a registration is made.
-CREATE_FIELDS = (*EDITABLE_FIELDS, "email", "role")
+CREATE_FIELDS = participant_field_names()
 
 #: Statuses from which a registration can still be cancelled or edited.
 ACTIVE = (S.AWAITING_EMAIL, S.AWAITING_APPROVAL, S.CONFIRMED, S.WAITLISTED)
@@ -109,23 +97,15 @@ def _has_free_place(event: EventPage) -> bool:
     return event.capacity is None or _places_held(event) < event.capacity
 
 
-def registration_window(event: EventPage) -> tuple[dt.datetime | None, dt.datetime]:
-    """When registration opens (None: already) and closes (default: end of the last day)."""
-    closes = event.registration_closes
-    if closes is None:
-        closes = dt.datetime.combine(
-            event.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=event.tz
-        )
-    return event.registration_opens, closes
-
-
 def _check_open(event: EventPage, *, now: dt.datetime) -> None:
-    opens, closes = registration_window(event)
-    if opens is not None and now < opens:
+    """Refuse unless registration is open at ``now`` (the event page's own rule and codes:
+    ``EventPage.registration_state_at``; the page shows what this decides)."""
+    state = event.registration_state_at(now)
+    if state == "not_open":
         raise RegistrationError(
             _("Registration for this event has not opened yet."), code="not_open"
         )
-    if now >= closes:
+    if state == "closed":
         raise RegistrationError(_("Registration for this event is closed."), code="closed")
 
 
@@ -177,8 +157,6 @@ def _message_context(registration: Registration, page: EventPage | None = None) 
     """What every status e-mail needs. ``page``: a copy of the event already at hand (the page
     the participant registered on), used when it is in the e-mail's language, saving the
     lookup of that copy."""
-    from registration.links import manage_url
-
     if page is not None and page.locale.language_code == registration.language[:2]:
         event_local = page
     else:
@@ -464,20 +442,27 @@ def registration_cancel(
     return registration
 
 
-def registration_update(*, registration: Registration, data: dict[str, Any], by=None) -> list[str]:
-    """Change the details a participant may edit (``EDITABLE_FIELDS``; never the e-mail).
+def registration_update(
+    *,
+    registration: Registration,
+    data: dict[str, Any],
+    by=None,
+    editor: str = PARTICIPANT,
+) -> list[str]:
+    """Change the details ``editor`` may change: a participant on their own page
+    (``EDITABLE_FIELDS``), staff in the admin (``STAFF_EDITABLE_FIELDS``, e.g. the role);
+    never the e-mail address. Other keys of ``data`` are ignored.
 
     Side effects: the changed fields saved, and a ``StatusChange`` (same status) whose note
     names them. Returns the names of the changed fields (empty: nothing written).
     Raises ``RegistrationError`` (invalid_transition) for a cancelled, declined or expired one.
     """
+    editable = STAFF_EDITABLE_FIELDS if editor == STAFF else EDITABLE_FIELDS
     with transaction.atomic():
         fresh = Registration.objects.select_for_update().get(pk=registration.pk)
         if fresh.status not in ACTIVE:
             raise _invalid(fresh)
-        changed = [
-            name for name in EDITABLE_FIELDS if name in data and getattr(fresh, name) != data[name]
-        ]
+        changed = [name for name in editable if name in data and getattr(fresh, name) != data[name]]
         if not changed:
             return []
         for name in changed:
@@ -583,8 +568,6 @@ def registration_resend_link(*, event: EventPage, email: str) -> None:
     )
     if registration is None:
         return
-    from registration.links import manage_url
-
     bucket = int(timezone.now().timestamp() // NOTICE_BUCKET_SECONDS)
     with transaction.atomic():
         link_needed.send(

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -37,7 +36,6 @@ from registration.services.registrations import (
     registration_create,
     registration_resend_link,
     registration_update,
-    registration_window,
 )
 from registration.views.files import participant_papers
 
@@ -55,17 +53,6 @@ S = RegistrationStatus
 
 def _interface_language(request: HttpRequest) -> str:
     return (getattr(request, "LANGUAGE_CODE", None) or get_language() or "en")[:2]
-
-
-def _register_state(event: EventPage) -> str:
-    """open, not_open or closed (the form is shown only when open)."""
-    opens, closes = registration_window(event)
-    now = timezone.now()
-    if opens is not None and now < opens:
-        return "not_open"
-    if now >= closes:
-        return "closed"
-    return "open"
 
 
 def _done_read(request: HttpRequest) -> int | None:
@@ -92,7 +79,7 @@ def _done_write(response: HttpResponse, event: EventPage, *, path: str) -> None:
 def register(request: HttpRequest, event: EventPage) -> HttpResponse:
     """The registration form of ``event`` (served at ``<event page>/register/``)."""
     source = event.source
-    context = {"event": event, "source": source, "state": _register_state(source)}
+    context = {"event": event, "source": source, "state": source.registration_state}
     if request.method == "GET" and request.GET.get("done") and _done_read(request) == source.pk:
         return render(request, "registration/register_done.html", context)
     form = RegistrationForm(request.POST or None, event=source)

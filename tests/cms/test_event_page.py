@@ -147,3 +147,50 @@ def test_printable_agenda_lists_every_session(client, index):
 
     assert response.status_code == 200
     assert response.content.decode().count('class="session session-') == 6
+
+
+def _window_event(**fields) -> EventPage:
+    """An unsaved event ending on 10 June 2026 in Almaty (UTC+5)."""
+    return EventPage(
+        start_date=dt.date(2026, 6, 9),
+        end_date=dt.date(2026, 6, 10),
+        time_zone="Asia/Almaty",
+        **fields,
+    )
+
+
+def _at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def test_registration_state_codes_are_the_services_refusal_codes():
+    event = _window_event(
+        registration_opens=_at("2026-05-01T09:00+05:00"),
+        registration_closes=_at("2026-06-01T18:00+05:00"),
+    )
+
+    states = [
+        event.registration_state_at(_at(moment))
+        for moment in (
+            "2026-05-01T08:59+05:00",
+            "2026-05-01T09:00+05:00",
+            "2026-06-01T17:59+05:00",
+            "2026-06-01T18:00+05:00",
+        )
+    ]
+
+    assert states == ["not_open", "open", "open", "closed"]
+
+
+def test_registration_without_dates_closes_at_the_end_of_the_last_day_at_the_venue():
+    event = _window_event()
+
+    assert event.registration_window == (None, _at("2026-06-11T00:00+05:00"))
+    assert event.registration_state_at(_at("2026-06-10T23:59+05:00")) == "open"
+    assert event.registration_state_at(_at("2026-06-10T19:00+00:00")) == "closed"
+
+
+def test_a_closing_date_after_the_last_day_is_the_one_that_counts():
+    event = _window_event(registration_closes=_at("2026-06-12T12:00+05:00"))
+
+    assert event.registration_state_at(_at("2026-06-11T12:00+05:00")) == "open"

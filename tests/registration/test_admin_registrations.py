@@ -8,9 +8,12 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.text import capfirst
 
+from registration.admin.registrations import EXPORT_FOLDED
 from registration.messaging.models import Message
 from registration.models import EventLogEntry, Registration
+from registration.models.registrations import PARTICIPANT_FIELDS, STAFF, participant_field_names
 from registration.permissions import event_role_assign, events_for, user_has_event_role
 from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create
@@ -246,3 +249,81 @@ def test_event_role_assigned_in_admin_adds_group(client, world):
     assert response.status_code == 302
     assert user_has_event_role(newcomer, world["theirs"], "registration_manager")
     assert newcomer.groups.filter(name="Registration managers").exists()
+
+
+def _edit_data(registration, **changes) -> dict:
+    """The staff edit form's fields as a browser posts them, from the registration's values."""
+    data = {}
+    for name in participant_field_names(editable_by=STAFF):
+        value = getattr(registration, name)
+        if name == "country":
+            value = value.code
+        elif name == "phone":
+            value = str(value) if value else ""
+        data[name] = value
+    data.update(changes)
+    if not data.pop("visa_letter"):
+        return data
+    return {**data, "visa_letter": "on"}
+
+
+def test_staff_edit_goes_through_the_update_service_like_a_participant_edit(client, world):
+    client.force_login(world["manager"])
+    a = world["a"]
+
+    response = client.post(
+        reverse(EDIT, args=[a.pk]), _edit_data(a, family_name="Saparova-Nur", role="speaker")
+    )
+
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.family_name, a.role, a.sex) == ("Saparova-Nur", "speaker", "female")
+    change = a.status_changes.get()
+    assert (change.from_status, change.to_status) == ("awaiting_approval", "awaiting_approval")
+    assert change.note == "updated: family_name, role"
+    assert change.by == world["manager"]
+
+
+def test_staff_edit_checks_typed_text_as_the_participant_forms_do(client, world):
+    client.force_login(world["manager"])
+    a = world["a"]
+
+    response = client.post(reverse(EDIT, args=[a.pk]), _edit_data(a, given_name="R2D2"))
+
+    assert response.status_code == 200
+    assert "Use only letters, spaces, hyphens, apostrophes and full stops" in (
+        response.content.decode()
+    )
+    a.refresh_from_db()
+    assert a.given_name == "Aigerim"
+    assert not a.status_changes.exists()
+
+
+def test_staff_edit_of_a_cancelled_registration_is_refused_as_for_the_participant(client, world):
+    client.force_login(world["manager"])
+    a = world["a"]
+    Registration.objects.filter(pk=a.pk).update(status="cancelled")
+    a.refresh_from_db()
+
+    response = client.post(reverse(EDIT, args=[a.pk]), _edit_data(a, family_name="Changed"))
+
+    assert response.status_code == 200
+    assert "This cannot be done while the registration is" in response.content.decode()
+    a.refresh_from_db()
+    assert a.family_name == "Saparova"
+
+
+def test_every_participant_field_is_in_the_admin_screens_and_the_export(client, world):
+    client.force_login(world["manager"])
+    a = world["a"]
+
+    edit = client.get(reverse(EDIT, args=[a.pk])).content.decode()
+    inspect = client.get(reverse(INSPECT, args=[a.pk])).content.decode()
+    response = client.get(reverse(LIST), {"export": "csv"})
+    header = next(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    for spec in PARTICIPANT_FIELDS:
+        assert (f'name="{spec.name}"' in edit) == (STAFF in spec.editable_by), spec.name
+        assert str(capfirst(spec.model_field.verbose_name)) in inspect, spec.name
+        if spec.name not in EXPORT_FOLDED:
+            assert str(spec.label) in header, spec.name

@@ -6,6 +6,8 @@ import pytest
 from django.utils import translation
 
 from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
+from registration.models.registrations import PARTICIPANT, participant_field_names
+from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,65 @@ def test_resend_form_error_in_ukrainian():
         form = ResendLinkForm({"email": ""})
         assert not form.is_valid()
         assert form.errors["email"] == ["Введіть адресу електронної пошти."]
+
+
+def test_registration_form_asks_for_every_participant_field_by_section():
+    event = event_create(interpretation_languages=["en", "ru"])
+    form = RegistrationForm(event=event)
+
+    sections = {s["id"]: [field.name for field in s["fields"]] for s in form.sections()}
+
+    assert sections == {
+        "about-you": [
+            "title",
+            "given_name",
+            "family_name",
+            "badge_name",
+            "email",
+            "phone",
+            "sex",
+        ],
+        "your-work": ["organisation", "organisation_type", "position", "country", "role"],
+        "your-needs": [
+            "interpretation_language",
+            "access_needs",
+            "access_needs_other",
+            "dietary",
+            "dietary_needs",
+            "visa_letter",
+            "language",
+        ],
+    }
+    assert {name for names in sections.values() for name in names} == set(participant_field_names())
+
+
+def test_edit_form_offers_what_the_participant_may_change_from_the_one_list():
+    event = event_create(interpretation_languages=["en", "ru"])
+    registration = RegistrationFactory(event=event)
+
+    form = RegistrationEditForm(instance=registration, event=event)
+
+    assert list(form.fields) == list(participant_field_names(editable_by=PARTICIPANT))
+    assert "email" not in form.fields
+    assert "role" not in form.fields
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "code"),
+    [
+        ("given_name", "R2D2", "symbols"),
+        ("badge_name", "1234", "no_letters"),
+        ("organisation", "OSCE\u200b", "control"),
+    ],
+)
+def test_typed_text_is_checked_by_its_kind_on_every_participant_form(name, value, code):
+    event = event_create(interpretation_languages=["en", "ru"])
+    registration = RegistrationFactory(event=event)
+    edit_data = {**VALID, name: value}
+
+    public = RegistrationForm({**VALID, name: value}, event=event)
+    edit = RegistrationEditForm(edit_data, instance=registration, event=event)
+
+    for form in (public, edit):
+        assert not form.is_valid()
+        assert code in [error.code for error in form.errors.as_data()[name]]

@@ -13,10 +13,13 @@ from conference.schedules import schedules_sync
 from registration.links import LinkError, registration_from_key, sign_key
 from registration.messaging.models import Message, MessageStatus
 from registration.models import PrivacyAcceptance, Registration, StatusChange
+from registration.models.registrations import PARTICIPANT_FIELDS
 from registration.reports.models import Answer
 from registration.reports.selectors import report_build
 from registration.selectors.lifecycle import (
     add_months,
+    personal_data_export,
+    personal_data_labelled,
     privacy_notice_current,
     registrations_due_for_anonymisation,
 )
@@ -353,3 +356,42 @@ def test_anonymise_due_command_counts_to_the_given_day(settings):
 
     assert "Anonymised 1 registration(s)." in out.getvalue()
     assert Registration.objects.get(pk=registration.pk).anonymised_at is not None
+
+
+def test_personal_data_export_holds_every_participant_field_as_stored():
+    registration = RegistrationFactory(
+        phone="+77012345678", access_needs=["wheelchair"], dietary=["halal", "vegan"]
+    )
+
+    fields = personal_data_export(registration=registration)["registration"]
+
+    assert list(fields)[: len(PARTICIPANT_FIELDS)] == [spec.name for spec in PARTICIPANT_FIELDS]
+    assert (fields["phone"], fields["country"], fields["dietary"]) == (
+        "+77012345678",
+        "KZ",
+        ["halal", "vegan"],
+    )
+
+
+def test_my_data_page_labels_every_filled_participant_field():
+    registration = RegistrationFactory(
+        title="dr",
+        badge_name="Aika",
+        phone="+77012345678",
+        position="Inspector",
+        access_needs=["wheelchair"],
+        access_needs_other="A quiet room",
+        dietary=["halal", "vegan"],
+        dietary_needs="No nuts",
+        visa_letter=True,
+        interpretation_language="ru",
+    )
+
+    rows = dict(personal_data_labelled(registration=registration))
+
+    assert list(rows) == [str(spec.label) for spec in PARTICIPANT_FIELDS] + ["Status"]
+    assert rows["Country"] == "Kazakhstan"
+    assert rows["Dietary requirements"] == "Halal; Vegan"
+    assert rows["Dietary needs"] == "No nuts"
+    assert rows["Visa support letter"] == "Yes"
+    assert rows["Interpretation language"] == "Русский"

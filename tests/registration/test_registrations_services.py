@@ -12,6 +12,7 @@ from wagtail.models import Locale
 from cms.models import EventPage
 from registration.messaging.models import Message
 from registration.models import Registration, StatusChange
+from registration.models.registrations import STAFF
 from registration.services.registrations import (
     RegistrationError,
     registration_approve,
@@ -301,6 +302,35 @@ def test_update_changes_only_editable_fields_and_records_it():
     assert reg.role == "participant"
     assert StatusChange.objects.filter(registration=reg, note__contains="interpretation").exists()
     assert registration_update(registration=reg, data={"interpretation_language": "en"}) == []
+
+
+def test_update_by_staff_may_change_the_role_but_not_the_participants_own_answers():
+    event = event_create(interpretation_languages=["en", "ru"])
+    reg = registration_create(event=event, data=person(), language="en").registration
+
+    changed = registration_update(
+        registration=reg,
+        data={"role": "speaker", "sex": "male", "email": "other@example.org"},
+        editor=STAFF,
+    )
+
+    reg.refresh_from_db()
+    assert changed == ["role"]
+    assert (reg.role, reg.sex, reg.email) == ("speaker", "female", "Aida.1@Example.org")
+
+
+def test_registration_window_refusals_follow_the_event_pages_rule():
+    """A closing date after the last day keeps registration open until that date, on the
+    event page and in the service alike (one rule: ``EventPage.registration_state_at``)."""
+    today = timezone.localdate()
+    event = event_create(
+        start_date=today - dt.timedelta(days=3),
+        end_date=today - dt.timedelta(days=2),
+        registration_closes=timezone.now() + dt.timedelta(days=1),
+    )
+
+    assert event.registration_state == "open"
+    assert registration_create(event=event, data=person(), language="en").created
 
 
 def test_resend_link_queues_for_registered_address_and_reveals_nothing_otherwise():
