@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
+from docx import Document
 
 from registration.links import sign_key
 from registration.permissions import event_role_assign
@@ -17,8 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_reporter_reads_report_adds_recommendations_and_downloads_docx(live_server, page, tmp_path):
-    from docx import Document
-
     event, people = hand_counted_event()
     hand_counted_survey(event, people, anonymous=True)
     sessions = [

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, PageLogEntry
@@ -80,8 +80,6 @@ def test_registration_log_entry_label_holds_no_personal_data_and_knows_its_event
 
 
 def test_log_label_is_in_the_site_language_whatever_the_admin_language(world):
-    from django.utils import translation
-
     with translation.override("ru"):
         shown = str(world.mine)
         entry = log(world.mine, "registration.viewed", user=world.manager)

@@ -7,16 +7,18 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from registration.links import manage_url, sign_key
 from registration.messaging.models import Message, MessageStatus
-from registration.models import PrivacyAcceptance, Registration
+from registration.models import EventLogEntry, PrivacyAcceptance, Registration
 from registration.permissions import event_role_assign
 from registration.services.lifecycle import deletion_request
+from registration.services.registrations import registration_create
 from tests.factories import RegistrationFactory, privacy_page_create
-from tests.registration.registration_helpers import event_create
+from tests.registration.registration_helpers import event_create, person
 from tests.registration.reports.report_fixtures import answer, check_in, make_survey, past_event
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +42,6 @@ def test_manage_page_shows_your_data_section_in_russian(client):
 
 
 def test_data_json_holds_everything_we_keep():
-    from django.test import Client
-
     event = past_event()
     registration = RegistrationFactory(
         event=event,
@@ -161,9 +161,6 @@ def test_accepting_a_version_that_is_no_longer_current_records_nothing(client):
 
 
 def test_registration_form_records_the_published_privacy_version(client):
-    from registration.services.registrations import registration_create
-    from tests.registration.registration_helpers import person
-
     privacy_page_create(version="2026-11")
     event = event_create(translations=())
 
@@ -227,8 +224,6 @@ def test_checkin_staff_cannot_open_deletion_requests(client):
 
 
 def test_viewing_deletion_requests_is_in_the_event_audit_log(client):
-    from registration.models import EventLogEntry
-
     event = event_create(translations=())
     deletion_request(registration=RegistrationFactory(event=event))
     manager = _staff("registrations", event)

@@ -4,9 +4,14 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from registration.checkin.models import CheckIn
+from registration.checkin.services import badge_batch_build, badge_batch_create
 from tests.factories import RegistrationFactory
 from tests.registration.checkin.checkin_factories import aigerim, event_today, nonce, staff_create
 
@@ -49,8 +54,6 @@ def test_scan_endpoint_checks_in_and_answers_in_json(client, event, checker):
 def test_scan_endpoint_message_in_staff_language(client, event, checker):
     registration = aigerim(event)
     client.force_login(checker)
-    from wagtail.users.models import UserProfile
-
     profile = UserProfile.get_for_user(checker)
     profile.preferred_language = "ru"
     profile.save()
@@ -119,8 +122,6 @@ def test_sync_endpoint_replayed_batch_counts_once(client, event, checker):
         {"token": p.badge_token, "nonce": nonce(), "at": "2020-01-01T00:00:00Z"} for p in people
     ]
     scans = [{**s, "at": None} for s in scans]
-    from django.utils import timezone
-
     scans = [{**s, "at": timezone.now().isoformat()} for s in scans]
     url = reverse("checkin_admin:sync", args=[event.pk])
 
@@ -154,8 +155,6 @@ def test_search_returns_name_organisation_status_only(client, event, checker):
 
 def test_scan_query_count_constant(client, event, checker, django_assert_max_num_queries):
     client.force_login(checker)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     def count() -> int:
         registration = RegistrationFactory(event=event)
@@ -201,8 +200,6 @@ def test_scanner_needs_a_role(client, event):
 def test_checkin_staff_cannot_open_attendance_badges_or_downloads(client, event, checker):
     manager = staff_create(event, "registration_manager")
     aigerim(event)
-    from registration.checkin.services import badge_batch_build, badge_batch_create
-
     batch = badge_batch_create(event=event, by=manager, layout="a6")
     badge_batch_build(batch_id=batch.pk)
     client.force_login(checker)

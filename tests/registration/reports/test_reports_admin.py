@@ -7,9 +7,12 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
 
 from registration.permissions import event_role_assign
 from registration.reports.models import Recommendation, ReportExport, Survey
+from registration.reports.services.reports import report_export_request, report_export_run
 from tests.factories import session_create
 from tests.registration.reports.report_fixtures import (
     hand_counted_event,
@@ -147,8 +150,6 @@ def test_reporter_cannot_touch_another_events_recommendation(client, event):
 
 
 def test_small_event_docx_downloads_at_once_in_the_chosen_language(client, event):
-    from docx import Document
-
     client.force_login(staff("rita", event, "reporter"))
 
     response = client.post(
@@ -164,8 +165,6 @@ def test_small_event_docx_downloads_at_once_in_the_chosen_language(client, event
 def test_large_event_export_goes_to_the_worker(
     client, event, settings, django_capture_on_commit_callbacks
 ):
-    from registration.reports.services.reports import report_export_run
-
     settings.REPORT_INLINE_EXPORT_MAX = 3
     user = staff("rita", event, "reporter")
     client.force_login(user)
@@ -187,8 +186,6 @@ def test_large_event_export_goes_to_the_worker(
     status = client.get(reverse("reports_admin:export_json", args=[export.pk])).json()
     assert (status["status"], status["progress"]) == ("done", 100)
     download = client.get(status["download_url"])
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book["Participation"]["B2"].value == 6
     page = client.get(reverse("reports_admin:export_status", args=[export.pk]))
@@ -198,8 +195,6 @@ def test_large_event_export_goes_to_the_worker(
 
 def test_export_status_of_another_event_is_refused(client, event):
     other = past_event(title="Another Event")
-    from registration.reports.services.reports import report_export_request
-
     export = report_export_request(event=event, fmt="pdf", language="en")
     client.force_login(staff("olga", other, "reporter"))
 
