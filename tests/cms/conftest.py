@@ -6,28 +6,24 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from cms.models import (
-    BackgroundPaper,
-    EventIndexPage,
-    EventPage,
-    Room,
-    Session,
-    SessionSpeaker,
-    Speaker,
+from cms.models import BackgroundPaper, EventIndexPage, EventPage, SessionSpeaker
+from tests.factories import (
+    EventPageFactory,
+    HomePageFactory,
+    RoomFactory,
+    SessionFactory,
+    SpeakerFactory,
 )
 
 
 @pytest.fixture
 def index(db):
     """The English event index under the English home page (no demo events)."""
-    from cms import demo
-
-    home = demo.load_home()
+    home = HomePageFactory()
     index = EventIndexPage(title="Events", slug="events", locale=Locale.get_default())
     home.add_child(instance=index)
     index.save_revision().publish()
@@ -35,28 +31,11 @@ def index(db):
 
 
 def make_event(index: EventIndexPage, **fields) -> EventPage:
-    today = timezone.localdate()
-    defaults = {
-        "title": "Regional Conference on Women in Law Enforcement",
-        "slug": f"event-{EventPage.objects.count() + 1}",
-        "start_date": today + dt.timedelta(days=30),
-        "end_date": today + dt.timedelta(days=31),
-        "time_zone": "Asia/Almaty",
-        "venue_name": "Hotel Astana",
-        "city": "Astana",
-        "country": "KZ",
-        "languages": ["en", "ru"],
-        "interpretation_languages": ["en", "ru"],
-        "locale": Locale.get_default(),
-    }
+    """Thin name over ``EventPageFactory``: an event under ``index`` (no capacity);
+    ``publish=False`` leaves a draft."""
+    defaults = {"venue_name": "Hotel Astana", "capacity": None}
     defaults.update(fields)
-    publish = defaults.pop("publish", True)
-    event = EventPage(live=publish, **defaults)
-    index.add_child(instance=event)
-    revision = event.save_revision()
-    if publish:
-        revision.publish()
-    return EventPage.objects.get(pk=event.pk)
+    return EventPageFactory(parent=index, **defaults)
 
 
 def make_document(title: str, content: bytes = b"%PDF-1.4 demo", name: str = "paper.pdf"):
@@ -72,7 +51,7 @@ def make_document(title: str, content: bytes = b"%PDF-1.4 demo", name: str = "pa
 
 def fill_agenda(event: EventPage, *, days: int, sessions: int, speakers: int, papers: int):
     """Sessions (each with speakers and a linked paper) and papers in EN and RU."""
-    room = Room.objects.create(name="Plenary hall", locale=event.locale)
+    room = RoomFactory(locale=event.locale)
     paper_rows = []
     for i in range(papers):
         paper_rows.append(
@@ -84,22 +63,20 @@ def fill_agenda(event: EventPage, *, days: int, sessions: int, speakers: int, pa
                 document_ru=make_document(f"Paper {i} RU"),
             )
         )
-    people = [
-        Speaker.objects.create(name=f"Speaker {i}", organisation="OSCE", locale=event.locale)
-        for i in range(speakers)
-    ]
+    people = [SpeakerFactory(name=f"Speaker {i}", locale=event.locale) for i in range(speakers)]
     order = 0
     for day in range(days):
         for n in range(sessions):
             start = dt.time(8 + n // 2, 30 * (n % 2))
             end = dt.time(8 + n // 2, 30 * (n % 2) + 29)
-            session = Session.objects.create(
+            session = SessionFactory(
                 page=event,
                 sort_order=order,
                 day=event.start_date + dt.timedelta(days=day),
                 start_time=start,
                 end_time=end,
                 title=f"Session {day}-{n}",
+                kind="plenary",
                 room=room if n == 0 else None,
                 interpretation_languages=["en", "ru"],
             )

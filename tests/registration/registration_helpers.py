@@ -1,25 +1,19 @@
-"""Helpers shared by the registration tests (events under the home page, form data)."""
+"""Form data for the registration tests, and the older builder names over ``tests.factories``."""
 
 from __future__ import annotations
 
-from cms import demo
-from tests import factories
+from tests.factories import EventPageFactory, HomePageFactory
 
 
 def home():
-    """The home page only (not the demo events), whichever loader the CMS offers."""
-    return getattr(demo, "load_home", demo.load)()
+    """Thin name over ``HomePageFactory`` (the home page only, not the demo events)."""
+    return HomePageFactory()
 
 
 def event_create(*, translations: tuple[str, ...] = ("ru", "uk"), **fields):
-    """An English event with published Russian and Ukrainian copies (same slug)."""
-    from wagtail.models import Locale
-
-    event = factories.event_create(parent=home(), **fields)
-    for code in translations:
-        copy = event.copy_for_translation(Locale.objects.get(language_code=code))
-        copy.save_revision().publish()
-    return event
+    """Thin name over ``EventPageFactory``: an English event with published Russian and
+    Ukrainian copies (same slug)."""
+    return EventPageFactory(translations=translations, **fields)
 
 
 def person(n: int = 1, **extra) -> dict:

@@ -21,11 +21,17 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from registration.messaging.models import Message, MessageStatus
+from registration.messaging.models import MessageStatus
 from registration.models import StatusChange
 from registration.services.lifecycle import registration_anonymise
-from tests.factories import RegistrationFactory
-from tests.registration.reports.report_fixtures import answer, check_in, make_survey, past_event
+from tests.factories import (
+    CheckInFactory,
+    EventPageFactory,
+    MessageFactory,
+    RegistrationFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,15 +148,12 @@ def _roots(settings, tmp_path):
 def test_anonymise_leaves_no_marker_in_any_table_or_file():
     from django_q.models import Task
 
-    event = past_event()
+    event = EventPageFactory(past=True)
     person = RegistrationFactory(event=event, status="confirmed", dietary=["halal"], **MARKERS)
     StatusChange.objects.create(registration=person, to_status="confirmed", note="Zqvnote")
-    Message.objects.create(
-        event=event,
+    MessageFactory(
         registration=person,
         kind="confirmed",
-        dedupe_key=f"confirmed:{person.pk}",
-        to_email=person.email,
         subject="Your place is confirmed",
         body_text=f"Dear Zqvgiven Zqvfamily, Zqvbody {person.email}",
         body_html="<p>Zqvhtml</p>",
@@ -160,9 +163,11 @@ def test_anonymise_leaves_no_marker_in_any_table_or_file():
         status=MessageStatus.SENT,
         sent_at=timezone.now(),
     )
-    check_in(person, event.days[0])
-    survey = make_survey(event, anonymous=False)
-    answer(survey, person, [3, 4, 1, [0], "Zqvanswer from Zqvgiven"])
+    CheckInFactory(registration=person, day=event.days[0])
+    survey = SurveyFactory(event=event, anonymous=False)
+    SurveyResponseFactory(
+        survey=survey, registration=person, answers=[3, 4, 1, [0], "Zqvanswer from Zqvgiven"]
+    )
     log(person, "registration.viewed")
     log(event, "registration.exported", data={"search": "Zqvfamily", "by": "Zqvgiven Zqvfamily"})
     Task.objects.create(

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from registration.links import LinkError, manage_url, registration_from_key, sign_key
 from tests import factories
-from tests.registration.registration_helpers import event_create
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +19,8 @@ ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 
 def _past_event(**fields):
     """An event that ended on 5 March 2020: beyond any link's life on any day tests run."""
-    return event_create(
-        start_date=dt.date(2020, 3, 3), end_date=dt.date(2020, 3, 5), translations=("ru",), **fields
+    return factories.EventPageFactory(
+        today=dt.date(2020, 3, 3), starts_in_days=0, length_days=3, translations=("ru",), **fields
     )
 
 
@@ -89,7 +88,7 @@ def test_calendar_feed_of_event_ended_beyond_limit_is_gone(client):
 
 
 def test_link_of_upcoming_event_works(client):
-    registration = factories.RegistrationFactory(event=event_create(translations=()))
+    registration = factories.RegistrationFactory(event=factories.EventPageFactory())
 
     response = client.get(manage_url(registration, absolute=False))
 
@@ -97,14 +96,14 @@ def test_link_of_upcoming_event_works(client):
 
 
 def test_link_signed_before_event_id_was_added_still_works():
-    registration = factories.RegistrationFactory(event=event_create(translations=()))
+    registration = factories.RegistrationFactory(event=factories.EventPageFactory())
     old_key = signing.dumps(registration.access_key, salt="registration.link.manage")
 
     assert registration_from_key(old_key) == registration
 
 
 def test_tampered_link_is_400_and_points_at_lost_link_only_in_general(client):
-    registration = factories.RegistrationFactory(event=event_create(translations=()))
+    registration = factories.RegistrationFactory(event=factories.EventPageFactory())
     key = sign_key(registration)
 
     response = client.get(reverse("registration:manage", kwargs={"key": key[:-2] + "xx"}))

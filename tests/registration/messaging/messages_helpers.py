@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
-
-from tests import factories
-from tests.registration.registration_helpers import event_create
+from tests.factories import EventPageFactory, RegistrationFactory
 
 
 def event_with_agenda(**fields):
-    """A published two-day event in Almaty with a session each morning, published again so
-    that its calendar state knows the agenda."""
-    today = timezone.localdate()
+    """A published two-day event in Almaty (with ru and uk copies) and a session each morning,
+    published again so that its calendar state knows the agenda."""
     defaults = {
-        "start_date": today + dt.timedelta(days=30),
-        "end_date": today + dt.timedelta(days=31),
         "venue_address": "Kabanbay Batyr 21",
         "map_url": "https://maps.example.org/rixos",
         "contact_email": "organisers@example.org",
         "online_link": "https://meet.example.org/astana",
+        "translations": ("ru", "uk"),
+        "agenda": True,
     }
     defaults.update(fields)
-    event = event_create(**defaults)
-    factories.session_create(event, title="Opening plenary")
-    factories.session_create(
-        event,
-        day=event.end_date,
-        start_time=dt.time(9, 0),
-        end_time=dt.time(12, 0),
-        title="Working groups",
-        kind="working_group",
-    )
-    publish(event)
-    return event
+    return publish(EventPageFactory(**defaults))
 
 
 def publish(event):
@@ -60,7 +43,7 @@ def confirmed(event, **fields):
 
     from registration.messaging.services.outbox import message_queue
 
-    registration = factories.RegistrationFactory(event=event, **fields)
+    registration = RegistrationFactory(event=event, **fields)
     with transaction.atomic():
         message_queue(
             registration=registration,

@@ -1,15 +1,23 @@
-"""A small past event whose figures are counted by hand (see the table in each test)."""
+"""A small past event whose figures are counted by hand (see the table in each test).
+
+``past_event``, ``check_in``, ``make_survey`` and ``answer`` are thin names over
+``tests.factories``, kept for the tests that call them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-
-from django.utils import timezone
 
 from registration.checkin.models import CheckIn
-from registration.reports.models import Answer, Question, Survey, SurveyResponse
-from tests.factories import RegistrationFactory, event_create
+from registration.reports.models import Survey, SurveyResponse
+from tests.factories import (
+    CheckInFactory,
+    EventPageFactory,
+    HomePageFactory,
+    RegistrationFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+)
 
 # name: (sex, country, organisation type, role, interpretation, status, days attended)
 PEOPLE = {
@@ -24,33 +32,18 @@ PEOPLE = {
 
 
 def home():
-    """The home page only (the demo events are not needed here and take seconds to build)."""
-    from cms import demo
-
-    return getattr(demo, "load_home", demo.load)()
+    """Thin name over ``HomePageFactory``."""
+    return HomePageFactory()
 
 
 def past_event(**fields):
-    today = timezone.localdate()
-    defaults = {
-        "title": "Training of Mentors",
-        "start_date": today - dt.timedelta(days=10),
-        "end_date": today - dt.timedelta(days=9),
-        "time_zone": "Europe/Kyiv",
-        "city": "Kyiv",
-        "country": "UA",
-    }
-    defaults.update(fields)
-    return event_create(parent=home(), **defaults)
+    """A two-day event in Kyiv that ended nine days ago."""
+    return EventPageFactory(past=True, **fields)
 
 
 def check_in(registration, day: dt.date) -> CheckIn:
-    return CheckIn.objects.create(
-        registration=registration,
-        day=day,
-        at=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0))),
-        nonce=secrets.token_hex(16),
-    )
+    """A scan at 09:00 on ``day``."""
+    return CheckInFactory(registration=registration, day=day)
 
 
 def hand_counted_event():
@@ -76,71 +69,15 @@ def hand_counted_event():
 
 
 def make_survey(event, *, anonymous: bool = False) -> Survey:
-    survey = Survey.objects.create(
-        event=event,
-        title_en="How was the training?",
-        title_ru="Как прошёл тренинг?",
-        title_uk="Як пройшов тренінг?",
-        anonymous=anonymous,
-    )
-    questions = [
-        Question(
-            survey=survey,
-            sort_order=0,
-            kind="likert",
-            text_en="Before the training, how well did you know mentoring methods?",
-            text_ru="Насколько хорошо вы знали методы наставничества до тренинга?",
-            text_uk="Наскільки добре ви знали методи наставництва до тренінгу?",
-            phase="pre",
-            pair="knowledge",
-        ),
-        Question(
-            survey=survey,
-            sort_order=1,
-            kind="likert",
-            text_en="After the training, how well do you know mentoring methods?",
-            text_ru="Насколько хорошо вы знаете методы наставничества после тренинга?",
-            text_uk="Наскільки добре ви знаєте методи наставництва після тренінгу?",
-            phase="post",
-            pair="knowledge",
-            required=True,
-        ),
-        Question(
-            survey=survey,
-            sort_order=2,
-            kind="single",
-            text_en="Was the length right?",
-            text_ru="Подходящая ли была продолжительность?",
-            choices_en="Too short\nRight\nToo long",
-            choices_ru="Слишком коротко\nВ самый раз\nСлишком долго",
-        ),
-        Question(
-            survey=survey,
-            sort_order=3,
-            kind="multiple",
-            text_en="Which sessions were most useful?",
-            choices_en="Case studies\nRole play\nPanel",
-        ),
-        Question(survey=survey, sort_order=4, kind="text", text_en="What should we change?"),
-    ]
-    Question.objects.bulk_create(questions)
-    return survey
+    """The event's survey with the five standard questions."""
+    return SurveyFactory(event=event, anonymous=anonymous)
 
 
 def answer(survey, registration, values: list, *, language: str = "en") -> SurveyResponse:
     """Answers in question order: an int, a list of ints, a text, or None."""
-    response = SurveyResponse.objects.create(
-        survey=survey, registration=registration, language=language
+    return SurveyResponseFactory(
+        survey=survey, registration=registration, language=language, answers=values
     )
-    for question, value in zip(survey.questions.all(), values, strict=True):
-        if value is None or value == "":
-            continue
-        if isinstance(value, str):
-            Answer.objects.create(response=response, question=question, text=value)
-        else:
-            for v in value if isinstance(value, list) else [value]:
-                Answer.objects.create(response=response, question=question, value=v)
-    return response
 
 
 def hand_counted_survey(event, people, *, anonymous: bool = False) -> Survey:

@@ -1,23 +1,14 @@
-"""Report figures against a fixture counted by hand, edge cases, and a constant query count."""
+"""Report figures against a fixture counted by hand, and edge cases."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from registration.reports.models import Recommendation
 from registration.reports.selectors import report_build
-from tests.factories import RegistrationFactory, session_create
-from tests.registration.reports.report_fixtures import (
-    answer,
-    check_in,
-    hand_counted_event,
-    hand_counted_survey,
-    make_survey,
-    past_event,
-)
+from tests.factories import EventPageFactory, RegistrationFactory, SessionFactory, SurveyFactory
+from tests.registration.reports.report_fixtures import hand_counted_event, hand_counted_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -131,10 +122,10 @@ def test_anonymous_survey_hides_names():
 
 
 def test_report_when_nobody_attended():
-    event = past_event()
+    event = EventPageFactory(past=True)
     RegistrationFactory(event=event, sex="female")
     RegistrationFactory(event=event, sex="male")
-    make_survey(event)
+    SurveyFactory(event=event)
 
     report = report_build(event=event)
 
@@ -147,8 +138,8 @@ def test_report_when_nobody_attended():
 
 
 def test_report_of_an_event_without_registrations_never_divides_by_zero():
-    event = past_event()
-    make_survey(event)
+    event = EventPageFactory(past=True)
+    SurveyFactory(event=event)
 
     report = report_build(event=event)
 
@@ -163,7 +154,7 @@ def test_report_of_an_event_without_registrations_never_divides_by_zero():
 
 
 def test_sex_not_given_counts_as_undisclosed():
-    event = past_event()
+    event = EventPageFactory(past=True)
     RegistrationFactory(event=event, sex="")
 
     report = report_build(event=event)
@@ -172,8 +163,8 @@ def test_sex_not_given_counts_as_undisclosed():
 
 
 def test_recommendations_in_order_with_session():
-    event = past_event()
-    session = session_create(event, title="Mentoring in practice")
+    event = EventPageFactory(past=True)
+    session = SessionFactory(page=event, title="Mentoring in practice")
     Recommendation.objects.create(event=event, text="Second", order=1)
     Recommendation.objects.create(event=event, text="First", order=0, session=session)
 
@@ -185,27 +176,4 @@ def test_recommendations_in_order_with_session():
     ]
 
 
-def _populate(event, survey, n: int) -> None:
-    for i in range(n):
-        reg = RegistrationFactory(
-            event=event,
-            sex=("female", "male", "undisclosed")[i % 3],
-            country=("KZ", "UA", "KG")[i % 3],
-        )
-        check_in(reg, event.days[i % 2])
-        answer(survey, reg, [1 + i % 5, 1 + (i + 1) % 5, i % 3, [i % 3], f"answer {i}"])
-    Recommendation.objects.create(event=event, text=f"rec {n}")
-
-
-def test_report_query_count_does_not_grow_with_participants():
-    counts = []
-    for n in (4, 40):
-        event = past_event()
-        survey = make_survey(event)
-        _populate(event, survey, n)
-        with CaptureQueriesContext(connection) as ctx:
-            report = report_build(event=event)
-        assert report.stage("attended_any").split.total == n
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
-    assert counts[0] <= 12
+# The query count at two sizes: tests/registration/test_query_counts.py.

@@ -13,18 +13,17 @@ from registration.links import manage_url, registration_from_key, sign_key
 from registration.messaging.models import Message
 from registration.reports.models import Answer, Question, SurveyResponse
 from registration.reports.services.surveys import SurveyError, survey_remind, survey_submit
-from tests.factories import RegistrationFactory
-from tests.registration.reports.report_fixtures import check_in, make_survey, past_event
+from tests.factories import CheckInFactory, EventPageFactory, RegistrationFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def setup():
-    event = past_event()
-    survey = make_survey(event)
+    event = EventPageFactory(past=True)
+    survey = SurveyFactory(event=event)
     registration = RegistrationFactory(event=event, given_name="Aida", language="ru")
-    check_in(registration, event.days[0])
+    CheckInFactory(registration=registration, day=event.days[0])
     return event, survey, registration, list(survey.questions.all())
 
 
@@ -98,7 +97,7 @@ def test_survey_submit_out_of_range_saves_nothing(setup, index, value):
 
 def test_survey_submit_refuses_closed_survey_and_waitlisted(setup):
     event, survey, _registration, qs = setup
-    waitlisted = RegistrationFactory(event=event, status="waitlisted")
+    waitlisted = RegistrationFactory(event=event, waitlisted=True)
     with pytest.raises(SurveyError) as exc:
         survey_submit(registration=waitlisted, survey=survey, answers={qs[1].pk: 3}, language="en")
     assert exc.value.code == "not_eligible"
@@ -182,7 +181,7 @@ def test_survey_link_tampered_or_for_another_purpose(client, setup):
 
 def test_survey_page_for_a_waitlisted_person_is_refused(client, setup):
     event, _survey, _registration, _qs = setup
-    waitlisted = RegistrationFactory(event=event, status="waitlisted")
+    waitlisted = RegistrationFactory(event=event, waitlisted=True)
 
     response = client.get(url_for(waitlisted))
 
@@ -194,7 +193,7 @@ def test_survey_remind_queues_once_to_those_who_have_not_answered(
 ):
     event, survey, registration, qs = setup
     answered = RegistrationFactory(event=event, language="en")
-    check_in(answered, event.days[1])
+    CheckInFactory(registration=answered, day=event.days[1])
     survey_submit(registration=answered, survey=survey, answers={qs[1].pk: 5}, language="en")
     not_attended = RegistrationFactory(event=event)  # confirmed, but never came
 
@@ -230,8 +229,8 @@ def test_manage_page_links_to_the_survey(client, setup):
 
 
 def test_question_choices_must_match_in_every_language():
-    event = past_event()
-    survey = make_survey(event)
+    event = EventPageFactory(past=True)
+    survey = SurveyFactory(event=event)
     question = Question(
         survey=survey, kind="single", text_en="Q", choices_en="A\nB", choices_ru="А"
     )
