@@ -105,7 +105,7 @@ def _free_port() -> int:
 
 def _smtp_sink(port: int) -> subprocess.Popen:
     """aiosmtpd's own server in its own process, accepting and dropping every message."""
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -144,7 +144,7 @@ def _sent_count(database_url: str) -> int:
 
 def _shell(env_vars: dict[str, str], code: str) -> str:
     """``manage.py shell`` with the cluster's environment (same queue name as the cluster)."""
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
         env=env_vars,
@@ -176,7 +176,7 @@ def _cluster(env, port: int):
             "Q_CLUSTER_NAME": f"bench-invites-{os.getpid()}",
         }
     )
-    cluster = subprocess.Popen(  # noqa: S603
+    cluster = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
         env=cluster_env,
@@ -216,7 +216,7 @@ def run() -> None:
             django_shell(env, SETUP.format(n=PARTICIPANTS, out=str(out))).strip().splitlines()[-1]
         )
         with out.open("rb") as fh:
-            messages = pickle.load(fh)  # noqa: S301 — written by this bench a moment ago
+            messages = pickle.load(fh)
         port = _free_port()
         sink = _smtp_sink(port)
         baselines: list[float] = []

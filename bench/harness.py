@@ -79,7 +79,7 @@ def _psql(server_url: str, sql: str) -> None:
 
 
 def manage(env: Env, *args: str) -> str:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env.vars(),
@@ -98,7 +98,7 @@ def django_shell(env: Env, code: str) -> str:
 @contextmanager
 def server(env: Env, *, workers: int = 2, threads: int = 4, port: int = 8765) -> Iterator[str]:
     """Gunicorn serving the real WSGI app (with whitenoise) on loopback."""
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
