@@ -3,10 +3,11 @@ their own (each room's ``wagtail_hooks``)."""
 
 from wagtail import hooks
 
-import registration.admin.hooks  # noqa: F401 — participants, bulk actions, roles, audit actions
-import registration.admin.lifecycle  # noqa: F401 — deletion requests, carried out by staff
-import registration.admin.links  # noqa: F401 — "Revoke links and send a new one"
-import registration.views.files  # noqa: F401 — staff read participants-only papers
+# Imported for the hooks they register when imported:
+from registration.admin import hooks as _participants  # noqa: F401 — lists, bulk actions, roles
+from registration.admin import lifecycle as _lifecycle  # noqa: F401 — deletion requests
+from registration.admin import links as _links  # noqa: F401 — "Revoke links and send a new one"
+from registration.views import files as _files  # noqa: F401 — staff read participants-only papers
 from registration.views.public import register
 
 # ``<event page>/register/``: the event page's route asks this hook for its view, so that cms

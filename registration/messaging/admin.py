@@ -95,7 +95,9 @@ def log(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "form": form,
         "page": page,
-        "failed": Message.objects.filter(event=event, status__in=NEEDS_LOOK).order_by("-pk")[:50],
+        "failed": Message.objects.filter(event=event, status__in=NEEDS_LOOK)
+        .select_related("registration")
+        .order_by("-pk")[:50],
         "calendar_state": state,
         "notes": OrganiserMessage.objects.filter(event=event)[:10],
         "page_title": _("Messages: %(event)s") % {"event": event.title},
