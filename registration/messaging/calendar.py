@@ -23,9 +23,8 @@ from django_countries import countries
 
 from cms.calendar import add_timezones, session_vevents, site_host
 from cms.fields import language_name
-from cms.selectors import agenda_for
+from cms.selectors import agenda_for, page_in_language
 from registration.links import manage_url
-from registration.selectors.registrations import event_in_language as live_copy
 
 PRODID = "-//Regional Events//Invitations//EN"
 REQUEST = "REQUEST"
@@ -100,11 +99,6 @@ def event_location(event) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def event_in_language(event, language: str):
-    """The live copy of ``event`` in ``language`` when there is one, else the event itself."""
-    return live_copy(event, language)
-
-
 @dataclass(frozen=True)
 class Agenda:
     """What a participant's invite shows of the event in one language: the page in that
@@ -123,7 +117,7 @@ def agenda_in_language(source, language: str, cache: dict | None = None) -> Agen
     key = (source.pk, (language or "")[:2])
     if cache is not None and key in cache:
         return cache[key]
-    event = event_in_language(source, language)
+    event = page_in_language(page=source, language=language)
     sessions = event_sessions(event)
     if event.pk != source.pk:
         original = event_sessions(source)
@@ -278,7 +272,7 @@ def feed_ics(*, registration, include: bool = True) -> bytes:
     their language; empty when ``include`` is false (cancelled: the entries go away)."""
     source = registration.event
     with translation.override(registration.language):
-        event = event_in_language(source, registration.language)
+        event = page_in_language(page=source, language=registration.language)
         calendar = _calendar(PUBLISH, f"{event.title} — {registration.full_name}")
         calendar.add("x-wr-timezone", event.time_zone)
         calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})

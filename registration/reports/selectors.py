@@ -30,7 +30,7 @@ from django.utils.translation import pgettext
 from django_countries import countries
 
 from cms.fields import language_name
-from cms.models import EventPage
+from cms.selectors import page_in_language
 from registration.checkin.models import CheckIn
 from registration.models import Registration, RegistrationStatus
 from registration.models.registrations import OrganisationType, ParticipantRole, Sex
@@ -289,7 +289,7 @@ def report_build(*, event) -> Report:
         "attended_any": _("Attended (at least one day)"),
         "attended_every": _("Attended every day"),
     }
-    local = _event_in_language(event)
+    local = page_in_language(page=event, language=translation.get_language())
     return Report(
         event_id=event.pk,
         title=local.title,
@@ -309,20 +309,6 @@ def report_build(*, event) -> Report:
         survey=survey_results(event=event, audience=audience),
         recommendations=recommendation_rows(event=event),
     )
-
-
-def _event_in_language(event):
-    """The live translated copy of the event in the active language, if there is one."""
-    language = (translation.get_language() or "en")[:2]
-    if event.locale.language_code == language:
-        return event
-    copy = (
-        EventPage.objects.live()
-        .filter(translation_key=event.translation_key, locale__language_code=language)
-        .only("title", "venue_name", "city")
-        .first()
-    )
-    return copy or event
 
 
 def _participation_cube(event) -> list[dict]:

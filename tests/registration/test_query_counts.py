@@ -32,13 +32,6 @@ SIZES = [2, 20]
 pytestmark = pytest.mark.django_db
 
 
-def _sizes_with_known_n_plus_one(reason: str) -> list:
-    """``SIZES``, the larger one expected to fail (strictly) until the N+1 in ``reason`` is
-    fixed: then the test passes at both sizes, the strict xfail fails, and the mark goes."""
-    small, large = SIZES
-    return [small, pytest.param(large, marks=pytest.mark.xfail(strict=True, reason=reason))]
-
-
 def _populate(event, size: int, *, survey=None) -> list:
     """``size`` confirmed participants, each with needs, a check-in, a message (and an answer
     to ``survey``), plus a waitlisted and a cancelled one who must not be counted in."""
@@ -108,13 +101,7 @@ def test_report_build_query_count_is_the_same_for_any_size(size, django_assert_n
     assert report.stage("attended_any").split.total == size
 
 
-@pytest.mark.parametrize(
-    "size",
-    _sizes_with_known_n_plus_one(
-        "RegistrationPermissionPolicy asks events_for(...).exists() for every row's buttons "
-        "(about 3 queries a row for an organiser)"
-    ),
-)
+@pytest.mark.parametrize("size", SIZES)
 def test_participant_list_query_count_is_the_same_for_any_size(
     size, client, django_assert_num_queries
 ):
@@ -124,7 +111,7 @@ def test_participant_list_query_count_is_the_same_for_any_size(
     url = reverse("wagtailsnippets_registration_registration:list")
 
     client.get(url)  # warm the process-wide caches
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(25):
         response = client.get(url)
 
     assert response.status_code == 200

@@ -27,9 +27,9 @@ from django.utils.crypto import salted_hmac
 from django_q.tasks import async_task
 
 from registration.links import manage_url
-from registration.messaging.calendar import event_in_language
 from registration.messaging.models import Message, MessageStatus, OutboxWakeUp
 from registration.models import Registration
+from registration.selectors.registrations import event_in_language
 
 #: Kinds whose e-mail carries the participant's calendar entry, and how.
 CALENDAR_KINDS = {"confirmed": "REQUEST", "promoted": "REQUEST", "cancelled": "CANCEL"}
