@@ -100,7 +100,9 @@ def test_scanner_may_use_camera_and_runs_under_the_policy(live_server, scene, co
     _login(context, live_server, checkin)
     page, console = _page(context)
 
-    result = _visit(page, live_server.url + reverse("checkin_admin:scanner", args=[event.pk]), console)
+    result = _visit(
+        page, live_server.url + reverse("checkin_admin:scanner", args=[event.pk]), console
+    )
     # jsQR is loaded and the scanner's service worker is active (``ready`` waits for it).
     has_jsqr = page.evaluate("() => typeof window.jsQR === 'function'")
     worker = page.evaluate("async () => (await navigator.serviceWorker.ready).active.scriptURL")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from registration.messaging.models import EventCalendar, Message, OrganiserMessage
+from registration.messaging.schedules import SCHEDULES
 from registration.messaging.services.invites import calendar_pending_catch_up, event_cancel
 from registration.messaging.services.notices import (
     organiser_message_create,
@@ -19,7 +20,6 @@ from registration.messaging.services.notices import (
     organiser_message_send,
     organiser_messages_resume,
 )
-from registration.messaging.schedules import SCHEDULES
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda, move_session
 
