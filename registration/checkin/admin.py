@@ -74,7 +74,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         "recent": list(checkin_recent(event=event, day=day)),
         "live_url": reverse("checkin_admin:attendance_json", args=[event.pk]),
         "page_title": _("Attendance: %(event)s") % {"event": event.title},
-        "header_icon": "tick",
+        "header_icon": "check",
     }
     # The page names who has not arrived and who came in last: an access to be audited.
     access_log(
@@ -191,7 +191,7 @@ class CheckInViewSet(StaffViewSet):
 
     name = "checkin_admin"
     url_prefix = "checkin"  # the scanner's service worker controls /admin/checkin/
-    icon = "tick"
+    icon = "check"
     menu_label = gettext_lazy("Check-in")
     menu_name = "checkin"
     menu_order = 250

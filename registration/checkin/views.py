@@ -91,7 +91,7 @@ def checkin_index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "registration/checkin/index.html",
-        {"rows": rows, "page_title": _("Check-in"), "header_icon": "tick"},
+        {"rows": rows, "page_title": _("Check-in"), "header_icon": "check"},
     )
 
 
@@ -137,7 +137,7 @@ def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
         "sw_scope": reverse("checkin_admin:index"),
         "can_manage": user_has_event_role(request.user, event, *PARTICIPANT_ROLES),
         "page_title": _("Check-in: %(event)s") % {"event": event.title},
-        "header_icon": "tick",
+        "header_icon": "check",
     }
     return TemplateResponse(request, "registration/checkin/scanner.html", context)
 
