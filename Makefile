@@ -39,7 +39,7 @@ node: node_modules/.installed
 MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 locale/%.mo: locale/%.po | venv
-	@msgfmt --check-format -o $@.tmp $< && mv $@.tmp $@
+	@msgfmt --check-format -o $@.$$$$.tmp $< && mv $@.$$$$.tmp $@
 
 messages: $(MO)
 
