@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from anyascii import anyascii
 from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
@@ -150,6 +153,8 @@ class Registration(models.Model):
     badge_name = models.CharField(_("name on badge"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"))
     email_normalised = models.CharField(_("normalised e-mail"), max_length=254, editable=False)
+    #: What the staff search reads (``search_document``): kept by ``save()``, never shown.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     phone = PhoneNumberField(_("phone"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=200)
     organisation_type = models.CharField(
@@ -218,6 +223,14 @@ class Registration(models.Model):
 
     def save(self, *args, **kwargs):
         self.email_normalised = normalise_email(self.email)
+        # An anonymised registration is found by no name: its placeholder is nobody's.
+        self.search_text = "" if self.anonymised_at else search_document(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"search_text", *SEARCH_SOURCES}.isdisjoint(
+            update_fields
+        ):
+            # A partial save of a searched detail (the update service) keeps the column current.
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     @property
@@ -345,6 +358,55 @@ def participant_fields(*, editable_by: str | None = None) -> tuple[ParticipantFi
 def participant_field_names(*, editable_by: str | None = None) -> tuple[str, ...]:
     """The names of ``participant_fields(editable_by=...)``."""
     return tuple(spec.name for spec in participant_fields(editable_by=editable_by))
+
+
+#: The details the staff search finds a person by (``Registration.search_text``).
+SEARCH_SOURCES = ("given_name", "family_name", "badge_name", "email", "organisation")
+
+#: Apostrophes and the marks transliteration writes for soft and hard signs: dropped, so that
+#: "Aygul'" and "O'Brien" are found as "aygul" and "obrien".
+_SEARCH_DROPPED = re.compile(r"['’ʼ`\"ʹʺ]")
+#: Anything but letters, digits and the "@" and "." of an address separates words.
+_SEARCH_SEPARATORS = re.compile(r"[^a-z0-9@.]+")
+#: Spellings of one Cyrillic letter that romanisations disagree on, folded into one: Ukrainian
+#: "Ihor", "Mykola" are Russian-style "Igor", "Mikola" (as ``anyascii`` writes them).
+_SEARCH_FOLDS = str.maketrans({"h": "g", "y": "i"})
+
+
+def search_key(text: str) -> str:
+    """``text`` as the staff search compares it: Latin, lower-case, accent-free, folded.
+
+    ``anyascii`` (a maintained transliteration of all of Unicode) writes Cyrillic, Greek or
+    accented Latin in plain Latin; the letters that Russian, Ukrainian and English spellings of
+    one name disagree on (h/g, y/i, apostrophes) are folded the same way on both sides. Turn a
+    query with this and look it up with ``contains`` in ``Registration.search_text`` (or use
+    ``search_filter``): the same on SQLite and PostgreSQL.
+    """
+    latin = anyascii(unicodedata.normalize("NFKC", text or "")).lower()
+    latin = _SEARCH_DROPPED.sub("", latin).translate(_SEARCH_FOLDS)
+    return " ".join(_SEARCH_SEPARATORS.sub(" ", latin).split())
+
+
+def search_document(registration: Registration) -> str:
+    """The ``search_text`` of a registration: its searched details lower-cased as written, then
+    as ``search_key`` writes them, so a query in either script finds the person."""
+    text = " ".join(str(getattr(registration, name) or "") for name in SEARCH_SOURCES)
+    written = " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    return f"{written} | {search_key(text)}"
+
+
+def search_filter(query: str, field: str = "search_text") -> models.Q:
+    """Rows whose ``field`` (a ``search_text`` column, or a path to one) holds every word of
+    ``query``, each as written (lower-case) or as ``search_key`` turns it; partial words match.
+    An empty query matches everything."""
+    condition = models.Q()
+    for word in (query or "").split():
+        as_written = models.Q(**{f"{field}__contains": unicodedata.normalize("NFKC", word).lower()})
+        as_latin = models.Q()
+        for part in search_key(word).split():
+            as_latin &= models.Q(**{f"{field}__contains": part})
+        condition &= (as_written | as_latin) if as_latin else as_written
+    return condition
 
 
 def normalise_email(email: str) -> str:
