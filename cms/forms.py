@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from cms.fields import language_name
+from cms.timezones import EventTimeZoneFormMixin
 
 
 def _live_forms(formset) -> list[forms.Form]:
@@ -38,8 +39,21 @@ def _limit_papers(form: forms.Form, queryset) -> forms.Form:
     return form
 
 
-class EventPageForm(WagtailAdminPageForm):
+class EventPageForm(EventTimeZoneFormMixin, WagtailAdminPageForm):
     """Validation of the event's dates, languages and agenda, with messages on the fields."""
+
+    # Typed and shown in the event's own zone, the one chosen in this form: the mixin swaps
+    # the fields in __init__ and reads them in that zone in clean() (cms.timezones).
+    event_datetime_fields = ("registration_opens", "registration_closes")
+
+    def stored_time_zone(self) -> str | None:
+        return self.instance.time_zone if self.instance.pk else None
+
+    def chosen_time_zone(self, cleaned_data: dict[str, Any]) -> str | None:
+        return cleaned_data.get("time_zone")
+
+    def zone_reference_date(self) -> dt.date | None:
+        return self.instance.start_date
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,6 +31,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.models import EventPage, Session
+from cms.timezones import EventChoiceTimeZoneFormMixin
 from conference.storage import private_file_response
 from registration.admin.viewsets import StaffViewSet
 from registration.models import Registration
@@ -355,8 +356,11 @@ survey_policy = SurveyPermissionPolicy(Survey)
 register_permission_policy(Survey, survey_policy)
 
 
-class SurveyAdminForm(WagtailAdminModelForm):
-    """Only the user's own events (their default-language page) can be chosen."""
+class SurveyAdminForm(EventChoiceTimeZoneFormMixin, WagtailAdminModelForm):
+    """Only the user's own events (their default-language page) can be chosen; "closes at"
+    is typed and shown in the chosen event's time zone (cms.timezones)."""
+
+    event_datetime_fields = ("closes_at",)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
