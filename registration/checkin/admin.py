@@ -74,6 +74,8 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         "recent": list(checkin_recent(event=event, day=day)),
         "live_url": reverse("checkin_admin:attendance_json", args=[event.pk]),
         "page_title": _("Attendance: %(event)s") % {"event": event.title},
+        "header_title": _("Attendance: %(event)s") % {"event": event.title},
+        "zone_label": event.tz_label,
         "header_icon": "check",
     }
     # The page names who has not arrived and who came in last: an access to be audited.
@@ -145,6 +147,7 @@ def badge_batches(request: HttpRequest, event_id: int) -> HttpResponse:
         "roles": ParticipantRole.choices,
         "confirmed": badge_registrations(event=event).count(),
         "page_title": _("Badges: %(event)s") % {"event": event.title},
+        "header_title": _("Badges: %(event)s") % {"event": event.title},
         "header_icon": "doc-full",
     }
     return TemplateResponse(request, "registration/badge/batches.html", context)

@@ -8,13 +8,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from cms.fields import language_name
 from cms.models import EventPage, Session, SessionKind
 from registration.checkin.models import BadgeBatch, CheckIn
 from registration.models import Registration, RegistrationStatus
-from registration.models.registrations import AccessNeed, DietaryNeed
+from registration.models.registrations import (
+    AccessNeed,
+    DietaryNeed,
+    search_filter,
+    search_key,
+)
 
 #: Agenda items that do not count as attended hours.
 NOT_TEACHING = (SessionKind.BREAK, SessionKind.NETWORKING)
@@ -112,36 +119,72 @@ def checkin_recent(*, event: EventPage, day: dt.date, limit: int = 20) -> QueryS
     )
 
 
-def checkin_search(*, event: EventPage, query: str, limit: int = 10) -> list[dict[str, str]]:
+def local_time(at: dt.datetime, event: EventPage) -> str:
+    """``09:14``: a check-in's time as the wall clock of the event's zone shows it (never the
+    server's or the device's), so every screen shows one scan at one time."""
+    return formats.time_format(timezone.localtime(at, event.tz), "H:i")
+
+
+#: How many rows the search reads before keeping those that match by name (see below).
+SEARCH_READ = 50
+
+
+def _names_match(registration: Registration, words: list[str]) -> bool:
+    """Every word occurs in the person's names, as written or in Latin (``search_key``).
+
+    ``search_text`` also holds the e-mail address and organisation: the door's search keeps
+    to names, so check-in staff cannot probe who registered with which address.
+    """
+    names = " ".join(
+        (registration.given_name, registration.family_name, registration.badge_name or "")
+    )
+    written, latin = names.lower(), search_key(names)
+    return all(w.lower() in written or search_key(w) in latin for w in words)
+
+
+def checkin_search(
+    *, event: EventPage, query: str, limit: int = 10, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
     """Name search for the scanner: name, organisation and status only, plus the badge token
-    (an opaque handle the scanner sends back to check the person in)."""
+    (an opaque handle the scanner sends back to check the person in) and, for whoever is
+    already checked in today (the event's day), when: staff see it before scanning twice.
+
+    A name is found in either script ("Nurlanova" finds "Нурланова" and back) through
+    ``Registration.search_text``. One query whatever the number of matches.
+    """
     words = [w for w in (query or "").split() if len(w) >= 2][:4]
     if not words:
         return []
-    condition = Q()
-    for word in words:
-        condition &= (
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(badge_name__icontains=word)
-        )
+    today = timezone.localtime(now or timezone.now(), event.tz).date()
+    arrived = CheckIn.objects.filter(registration=OuterRef("pk"), day=today).values("at")[:1]
     rows = (
         Registration.objects.filter(event=event)
-        .filter(condition)
+        .filter(search_filter(" ".join(words)))
         .exclude(status=RegistrationStatus.EXPIRED)
+        .annotate(arrived_at=Subquery(arrived))
         .order_by("family_name", "given_name", "pk")
-        .only("given_name", "family_name", "organisation", "status", "badge_token")[:limit]
+        .only("given_name", "family_name", "badge_name", "organisation", "status", "badge_token")[
+            :SEARCH_READ
+        ]
     )
-    return [
-        {
-            "name": r.full_name,
-            "organisation": r.organisation,
-            "status": r.status,
-            "status_label": str(r.get_status_display()),
-            "token": r.badge_token,
-        }
-        for r in rows
-    ]
+    results = []
+    for r in [r for r in rows if _names_match(r, words)][:limit]:
+        time = local_time(r.arrived_at, event) if r.arrived_at else ""
+        results.append(
+            {
+                "name": r.full_name,
+                "organisation": r.organisation,
+                "status": r.status,
+                "status_label": str(r.get_status_display()),
+                "token": r.badge_token,
+                "checked_in": time,
+                "checked_in_label": _("checked in today at %(time)s (%(zone)s)")
+                % {"time": time, "zone": event.time_zone}
+                if time
+                else "",
+            }
+        )
+    return results
 
 
 def badge_registrations(*, event: EventPage, filters: dict | None = None) -> QuerySet:

@@ -28,8 +28,9 @@ from cms.models import EventPage
 from conference.jobs import JobResult, job_create, job_run
 from registration.checkin.badges import badge_data, badges_pdf, event_titles
 from registration.checkin.models import BadgeBatch, BadgeLayout, CheckIn
-from registration.checkin.selectors import badge_registrations
+from registration.checkin.selectors import badge_registrations, local_time
 from registration.models import Registration, RegistrationStatus
+from registration.models.registrations import AccessNeed
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -96,15 +97,32 @@ def _language_label(code: str) -> str:
         return language_name(code)
 
 
+def assistance_labels(registration: Registration) -> list[str]:
+    """The access needs the participant asked for, named in the active language (the staff
+    member's): the door is where a wheelchair ramp or an interpreter is arranged. The free
+    "other" text stands in for the bare "Other" box."""
+    labels = []
+    for value in registration.access_needs or []:
+        if value == AccessNeed.OTHER and registration.access_needs_other:
+            continue
+        if value in AccessNeed.values:
+            labels.append(str(AccessNeed(value).label))
+    if registration.access_needs_other:
+        labels.append(registration.access_needs_other)
+    return labels
+
+
 def participant_summary(registration: Registration) -> dict[str, Any]:
     """What the scanner may show about a participant, and nothing more."""
     code = registration.interpretation_language
+    needs = assistance_labels(registration)
     return {
         "name": registration.full_name,
         "organisation": registration.organisation,
         "country": str(registration.country.name) if registration.country else "",
         "language": _language_label(code) if code else "",
-        "assistance": bool(registration.access_needs or registration.access_needs_other),
+        "assistance": bool(needs),
+        "assistance_needs": needs,
     }
 
 
@@ -116,8 +134,11 @@ def _who(summary: dict[str, Any]) -> str:
             "who": text,
             "language": summary["language"],
         }
-    if summary["assistance"]:
-        text = _("%(who)s — asked for assistance") % {"who": text}
+    if summary["assistance_needs"]:
+        text = _("%(who)s — asked for: %(needs)s") % {
+            "who": text,
+            "needs": ", ".join(summary["assistance_needs"]),
+        }
     return text
 
 
@@ -127,15 +148,28 @@ def _staff_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _with_time(summary: dict[str, Any], checkin: CheckIn, event: EventPage) -> dict[str, Any]:
+    """The summary with the check-in's local time and the zone it is in."""
+    return {**summary, "time": local_time(checkin.at, event), "time_zone": event.tz_label}
+
+
 def _already(existing: CheckIn, event: EventPage, summary: dict[str, Any]) -> CheckInError:
-    local = timezone.localtime(existing.at, event.tz)
-    values = {"time": formats.time_format(local, "H:i"), "who": _who(summary)}
+    values = {
+        "time": local_time(existing.at, event),
+        "zone": event.time_zone,
+        "who": _who(summary),
+    }
     if existing.by_id:
         values["by"] = _staff_name(existing.by)
-        message = _("Already checked in today at %(time)s by %(by)s — %(who)s") % values
+        message = _("Already checked in today at %(time)s (%(zone)s) by %(by)s — %(who)s") % values
     else:
-        message = _("Already checked in today at %(time)s — %(who)s") % values
-    return CheckInError(message, code="already_checked_in", level=WARNING, participant=summary)
+        message = _("Already checked in today at %(time)s (%(zone)s) — %(who)s") % values
+    return CheckInError(
+        message,
+        code="already_checked_in",
+        level=WARNING,
+        participant=_with_time(summary, existing, event),
+    )
 
 
 def _status_error(registration: Registration, summary: dict[str, Any]) -> CheckInError | None:
@@ -236,16 +270,21 @@ def checkin_perform(
                 code="checked_in",
                 message=_("Checked in — %(who)s") % {"who": _who(summary)},
                 checkin=mine,
-                participant=summary,
+                participant=_with_time(summary, mine, event),
                 replayed=True,
             )
         error = _status_error(registration, summary)
         if error is not None:
             raise error
         if day not in event.days:
+            # Named all the same: staff tell the person in front of them to come back.
             raise CheckInError(
-                _("“%(event)s” does not take place on %(day)s.")
-                % {"event": event.title, "day": formats.date_format(day, "j E Y")},
+                _("“%(event)s” does not take place on %(day)s — %(who)s")
+                % {
+                    "event": event.title,
+                    "day": formats.date_format(day, "j E Y"),
+                    "who": _who(summary),
+                },
                 code="not_event_day",
                 level=WARNING,
                 participant=summary,
@@ -276,7 +315,7 @@ def checkin_perform(
                     code="checked_in",
                     message=_("Checked in — %(who)s") % {"who": _who(summary)},
                     checkin=existing,
-                    participant=summary,
+                    participant=_with_time(summary, existing, event),
                     replayed=True,
                 )
             raise _already(existing, event, summary) from None
@@ -284,7 +323,7 @@ def checkin_perform(
         code="checked_in",
         message=_("Checked in — %(who)s") % {"who": _who(summary)},
         checkin=checkin,
-        participant=summary,
+        participant=_with_time(summary, checkin, event),
     )
 
 

@@ -91,7 +91,12 @@ def checkin_index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "registration/checkin/index.html",
-        {"rows": rows, "page_title": _("Check-in"), "header_icon": "check"},
+        {
+            "rows": rows,
+            "page_title": _("Check-in"),
+            "header_title": _("Check-in"),
+            "header_icon": "check",
+        },
     )
 
 
@@ -124,11 +129,13 @@ def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
         "none": _("none"),
         "network_error": _("The server could not be reached; the scan is saved on this device."),
         "server_error": _("The server could not check this badge. Try again."),
+        "checked_in_at": _("Checked in at"),
     }
     context = {
         "event": event,
         "today": today,
         "is_event_day": today in event.days,
+        "zone_label": event.tz_label,
         "strings": strings,
         "scan_url": reverse("checkin_admin:scan", args=[event.pk]),
         "sync_url": reverse("checkin_admin:sync", args=[event.pk]),
@@ -137,6 +144,7 @@ def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
         "sw_scope": reverse("checkin_admin:index"),
         "can_manage": user_has_event_role(request.user, event, *PARTICIPANT_ROLES),
         "page_title": _("Check-in: %(event)s") % {"event": event.title},
+        "header_title": _("Check-in: %(event)s") % {"event": event.title},
         "header_icon": "check",
     }
     return TemplateResponse(request, "registration/checkin/scanner.html", context)

@@ -18,6 +18,8 @@
     details: document.getElementById("scanner-details"),
     language: document.getElementById("scanner-language"),
     assistance: document.getElementById("scanner-assistance"),
+    time: document.getElementById("scanner-time"),
+    timeLabel: document.getElementById("scanner-time-label"),
     wedge: document.getElementById("wedge-form"),
     token: document.getElementById("token-input"),
     cameraToggle: document.getElementById("camera-toggle"),
@@ -34,6 +36,20 @@
     return text.replace(/%\((\w+)\)s/g, function (_, key) {
       return values[key] === undefined ? "" : String(values[key]);
     });
+  }
+
+  /* Times are the event's wall clock (its zone is on the page), never the device's zone:
+   * the server says when a scan was recorded; a scan kept offline shows the device clock's
+   * moment converted to the event's zone. */
+  var timeZone = root.dataset.timeZone || undefined;
+  function eventTime(date) {
+    try {
+      return new Intl.DateTimeFormat("en-GB", {
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timeZone,
+      }).format(date);
+    } catch (e) {
+      return date.toISOString().slice(11, 16);
+    }
   }
 
   function newNonce() {
@@ -104,14 +120,18 @@
     var p = result.participant;
     if (p) {
       els.language.textContent = p.language || T.none;
-      els.assistance.textContent = p.assistance ? T.yes : T.no;
+      var needs = p.assistance_needs || [];
+      els.assistance.textContent = needs.length ? needs.join(", ") : (p.assistance ? T.yes : T.no);
+      els.time.textContent = p.time ? p.time + " (" + p.time_zone + ")" : "";
+      els.time.hidden = els.timeLabel.hidden = !p.time;
       els.details.hidden = false;
     } else {
       els.details.hidden = true;
     }
     var item = document.createElement("li");
     item.dataset.level = result.level || "error";
-    item.textContent = new Date().toLocaleTimeString().slice(0, 5) + " · " + result.message;
+    var when = result.participant && result.participant.time;
+    item.textContent = (when || eventTime(new Date())) + " · " + result.message;
     els.recent.insertBefore(item, els.recent.firstChild);
     while (els.recent.children.length > 30) els.recent.removeChild(els.recent.lastChild);
   }
@@ -187,11 +207,10 @@
     submit(value).then(function () { els.token.focus(); });
   });
 
-  els.searchForm.addEventListener("submit", function (event) {
-    event.preventDefault();
+  function runSearch() {
     var q = els.searchInput.value.trim();
-    if (q.length < 2) return;
-    fetch(root.dataset.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+    if (q.length < 2) return Promise.resolve();
+    return fetch(root.dataset.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         els.searchResults.textContent = "";
@@ -204,13 +223,19 @@
         data.results.forEach(function (row) {
           var li = document.createElement("li");
           var text = document.createElement("span");
-          text.textContent = row.name + " — " + row.organisation + " (" + row.status_label + ")";
+          var status = row.status_label + (row.checked_in_label ? ", " + row.checked_in_label : "");
+          text.textContent =
+            row.name + (row.organisation ? " — " + row.organisation : "") + " (" + status + ")";
+          if (row.checked_in) li.dataset.checkedIn = row.checked_in;
           var button = document.createElement("button");
           button.type = "button";
           button.className = "button button-small";
           button.textContent = T.check_in;
           button.setAttribute("aria-label", T.check_in + ": " + row.name);
-          button.addEventListener("click", function () { submit(row.token); });
+          button.addEventListener("click", function () {
+            // The list is asked for again, so it shows who is now checked in, and when.
+            submit(row.token).then(function () { if (navigator.onLine) return runSearch(); });
+          });
           li.appendChild(text);
           li.appendChild(document.createTextNode(" "));
           li.appendChild(button);
@@ -220,6 +245,11 @@
       .catch(function () {
         show({ level: "error", code: "network_error", message: T.network_error });
       });
+  }
+
+  els.searchForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    runSearch();
   });
 
   /* ---- Camera -------------------------------------------------------------------------- */

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registration.checkin.models import CheckIn
 from registration.checkin.services import CheckInError, checkin_perform, checkin_sync
@@ -43,27 +43,52 @@ def test_checkin_perform_confirmed_participant_is_checked_in(event, staff):
         "Checked in — Aigerim Sadykova, Ministry of Internal Affairs, Kazakhstan "
         "— listens in Russian"
     )
+    row = CheckIn.objects.get()
     assert result.participant == {
         "name": "Aigerim Sadykova",
         "organisation": "Ministry of Internal Affairs",
         "country": "Kazakhstan",
         "language": "Russian",
         "assistance": False,
+        "assistance_needs": [],
+        "time": timezone.localtime(row.at, event.tz).strftime("%H:%M"),
+        "time_zone": event.tz_label,
     }
-    row = CheckIn.objects.get()
     assert (row.registration, row.by, row.day) == (registration, staff, event.start_date)
 
 
-def test_checkin_perform_shows_assistance_and_nothing_else_personal(event, staff):
-    registration = aigerim(event, access_needs=["wheelchair"], email="secret@example.org")
+def test_checkin_perform_names_the_assistance_asked_for_and_nothing_else_personal(event, staff):
+    registration = aigerim(
+        event,
+        access_needs=["wheelchair", "sign_language", "other"],
+        access_needs_other="Seat near the door",
+        email="secret@example.org",
+        dietary=["halal"],
+    )
 
     result = checkin_perform(event=event, token=registration.badge_token, by=staff, nonce=nonce())
 
+    needs = ["Wheelchair access", "Sign language interpretation", "Seat near the door"]
     assert result.participant["assistance"] is True
-    assert "asked for assistance" in result.message
+    assert result.participant["assistance_needs"] == needs
+    assert result.message.endswith("— asked for: " + ", ".join(needs))
     payload = str(result.as_json())
-    for private in ("secret@example.org", "wheelchair", "female", "police"):
+    for private in ("secret@example.org", "wheelchair", "sign_language", "female", "halal"):
         assert private not in payload
+
+
+def test_checkin_perform_assistance_in_the_staff_language(event, staff):
+    registration = aigerim(event, access_needs=["wheelchair", "hearing_loop"])
+
+    with translation.override("ru"):
+        result = checkin_perform(
+            event=event, token=registration.badge_token, by=staff, nonce=nonce()
+        )
+
+    assert result.participant["assistance_needs"] == [
+        "Доступ для инвалидной коляски",
+        "Индукционная петля",
+    ]
 
 
 def test_checkin_perform_second_scan_same_day_is_already_checked_in(event, staff):
@@ -76,7 +101,10 @@ def test_checkin_perform_second_scan_same_day_is_already_checked_in(event, staff
 
     assert info.value.code == "already_checked_in"
     assert info.value.level == "warning"
-    assert info.value.message.startswith(f"Already checked in today at {local} by Anna Petrenko")
+    assert info.value.message.startswith(
+        f"Already checked in today at {local} (Asia/Almaty) by Anna Petrenko — Aigerim Sadykova"
+    )
+    assert info.value.participant["time"] == local
     assert CheckIn.objects.count() == 1
 
 
@@ -200,6 +228,9 @@ def test_checkin_perform_outside_event_days_is_refused(event, staff):
         )
 
     assert info.value.code == "not_event_day"
+    assert info.value.level == "warning"
+    assert "— Aigerim Sadykova, Ministry of Internal Affairs" in info.value.message
+    assert info.value.participant["name"] == "Aigerim Sadykova"
     assert CheckIn.objects.count() == 0
 
 

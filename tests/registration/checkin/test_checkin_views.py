@@ -47,7 +47,16 @@ def test_scan_endpoint_checks_in_and_answers_in_json(client, event, checker):
     data = response.json()
     assert (data["code"], data["level"]) == ("checked_in", "ok")
     assert data["message"].startswith("Checked in — Aigerim Sadykova")
-    assert set(data["participant"]) == {"name", "organisation", "country", "language", "assistance"}
+    assert set(data["participant"]) == {
+        "name",
+        "organisation",
+        "country",
+        "language",
+        "assistance",
+        "assistance_needs",
+        "time",
+        "time_zone",
+    }
     assert CheckIn.objects.get().by == checker
 
 
@@ -144,7 +153,15 @@ def test_search_returns_name_organisation_status_only(client, event, checker):
 
     assert len(data["results"]) == 1
     row = data["results"][0]
-    assert set(row) == {"name", "organisation", "status", "status_label", "token"}
+    assert set(row) == {
+        "name",
+        "organisation",
+        "status",
+        "status_label",
+        "token",
+        "checked_in",
+        "checked_in_label",
+    }
     assert (row["name"], row["organisation"], row["status"]) == (
         "Aigerim Sadykova",
         "Ministry of Internal Affairs",
