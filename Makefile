@@ -7,6 +7,10 @@ PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address every link the demo makes points at (e-mails, invites, webcal, printed logins):
+# `make demo PORT=8100` links to :8100. A server listening on all interfaces is linked as
+# 127.0.0.1.
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: help setup system-deps venv node messages migrate demo serve test test-fast lint format bench clean
 
@@ -50,9 +54,9 @@ migrate: setup
 
 demo: migrate
 	@DEBUG=1 $(PY) manage.py setup_schedules -v0
-	@DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 	@DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
-	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m conference.devserver
+	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) $(PY) -m conference.devserver
 
 test: setup
 	@TESTING=1 DJANGO_SETTINGS_MODULE=conference.test_settings $(PY) -m pytest $(PYTEST_ARGS)

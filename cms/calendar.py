@@ -29,6 +29,19 @@ def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def page_site_url(page) -> str | None:
+    """The page's address under ``SITE_URL``, for the ``URL:`` of calendar entries.
+
+    ``page.full_url`` would take the Wagtail Site record (``localhost:80`` until someone
+    edits it); ``SITE_URL`` is the address the site is really served at, the one
+    ``make demo PORT=8100`` sets and every e-mail link uses.
+    """
+    parts = page.get_url_parts()
+    if parts is None:  # not routable (no site)
+        return None
+    return f"{settings.SITE_URL}{parts[2]}"
+
+
 def _calendar(name: str):
     # Heavy library (icalendar, STYLE rule 9): only calendar downloads need it.
     from icalendar import Calendar
@@ -106,7 +119,7 @@ def session_vevents(event, sessions: Iterable, *, stamp: dt.datetime | None = No
 
     host = site_host()
     stamp = stamp or event.last_published_at or timezone.now()
-    url = event.full_url
+    url = page_site_url(event)
     result = []
     for session in sessions:
         vevent = Event()
@@ -164,7 +177,7 @@ def events_ics(events: Iterable, *, name: str) -> bytes:
             vevent.add("location", location)
         if event.subtitle:
             vevent.add("description", event.subtitle)
-        url = event.full_url
+        url = page_site_url(event)
         if url:
             vevent.add("url", url)
         calendar.add_component(vevent)

@@ -13,19 +13,31 @@ import sys
 import time
 
 
+def site_url(host: str, port: str) -> str:
+    """``SITE_URL`` when set, else the address this server answers at: links in e-mails,
+    invites and feeds must carry the port the demo really runs on (``make demo PORT=8100``).
+    A server on all interfaces is linked as 127.0.0.1."""
+    given = os.environ.get("SITE_URL", "").rstrip("/")
+    if given:
+        return given
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else host  # noqa: S104
+    return f"http://{shown}:{port}"
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
+    url = site_url(host, port)
+    # The worker and the web server both build links: both get the same SITE_URL.
+    env = {**os.environ, "SITE_URL": url}
     python = sys.executable
     children = [
-        subprocess.Popen([python, "manage.py", "qcluster"]),  # noqa: S603
+        subprocess.Popen([python, "manage.py", "qcluster"], env=env),  # noqa: S603
         subprocess.Popen(  # noqa: S603
-            [python, "manage.py", "runserver", "--noreload", f"{host}:{port}"]
+            [python, "manage.py", "runserver", "--noreload", f"{host}:{port}"], env=env
         ),
     ]
-    sys.stdout.write(
-        f"Site: http://{host}:{port}/  ·  admin: http://{host}:{port}/admin/  ·  Ctrl-C stops.\n"
-    )
+    sys.stdout.write(f"Site: {url}/  ·  admin: {url}/admin/  ·  Ctrl-C stops.\n")
 
     def stop(*_args: object) -> None:
         for child in children:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import OutputWrapper
 from django.db import transaction
@@ -115,7 +116,8 @@ def load(*, write: Callable[[str], None] | None = None) -> None:
     logins = _staff(events)
     made = _registrations(events)
     write(f"  Registrations: {made} new, {Registration.objects.count()} in all.")
-    write("  Staff logins (http://127.0.0.1:8000/admin/), each with a role on every demo event:")
+    # SITE_URL: the address `make demo PORT=…` serves at.
+    write(f"  Staff logins ({settings.SITE_URL}/admin/), each with a role on every demo event:")
     for username, password, role in logins:
         write(f"    {role:<22} user: {username:<14} password: {password}")
     write("  E-mails the site sends are printed here and kept as .eml files in sent-mail/.")

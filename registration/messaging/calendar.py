@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from cms.calendar import add_timezones, session_vevents, site_host
+from cms.calendar import add_timezones, page_site_url, session_vevents, site_host
 from cms.fields import language_name
 from cms.selectors import agenda_for, page_in_language
 from registration.links import manage_url
@@ -212,7 +212,7 @@ def invite_ics(
             location = event_location(event)
             if location:
                 vevent.add("location", location)
-            url = event.full_url
+            url = page_site_url(event)
             if url:
                 vevent.add("url", url)
             vevent.add("description", agenda_summary(event, sessions, registration=registration))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         state = "Created" if created else "Existing"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{state} admin login: http://127.0.0.1:8000/admin/  user: {username}  "
+                f"{state} admin login: {settings.SITE_URL}/admin/  user: {username}  "
                 f"password: {password}"
             )
         )
