@@ -23,6 +23,8 @@ for font in NotoSansCJK-Regular.ttc NotoSansCJK-Bold.ttc; do
   [ -f "/usr/share/fonts/opentype/noto/$font" ] || { missing+=(fonts-noto-cjk); break; }
 done
 command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils)
+# PyICU (name collation for sign-in sheets) has no wheel: pip builds it against Debian's ICU.
+{ pkg-config --exists icu-i18n && command -v g++; } >/dev/null 2>&1 || missing+=(libicu-dev pkg-config g++)
 python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else 1)' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

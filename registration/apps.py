@@ -3,7 +3,7 @@ from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from registration.spreadsheets import safe_cell
+from registration.spreadsheets import safe_cell, wagtail_xlsx_named_sheets
 
 
 class RegistrationConfig(AppConfig):
@@ -13,6 +13,7 @@ class RegistrationConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_role_groups, sender=self)  # a group per staff role
         _csv_cells_never_formulas()
+        wagtail_xlsx_named_sheets()  # named sheets, frozen header, widths
 
 
 def _csv_cells_never_formulas() -> None:
