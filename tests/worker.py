@@ -99,10 +99,12 @@ def running_cluster(**extra_env: str) -> Iterator[subprocess.Popen]:
         stop_cluster(proc)
 
 
-def wait_until(condition: Callable[[], object], *, timeout: float = 60, interval: float = 0.2):
+def wait_until(condition: Callable[[], object], *, timeout: float = 120, interval: float = 0.2):
     """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds.
 
     This bounds how long a test waits for another process; it asserts nothing about speed.
+    The default is generous: on a busy machine (CI, several test runs on two cores) a
+    cluster takes tens of seconds to start; a passing test returns as soon as it can.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

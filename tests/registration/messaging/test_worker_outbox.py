@@ -66,7 +66,7 @@ def test_worker_sends_queued_invites_once_each():
         try:
             wait_until(
                 lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 30,
-                timeout=90,
+                timeout=180,
             )
             async_task(
                 "registration.messaging.tasks.send_due_messages"
