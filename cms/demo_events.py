@@ -1,11 +1,15 @@
 """Demo events: the event index, the snippets and the events described in ``cms/demo.json``.
 
 Texts come from the documents in ``shared/seeds`` (the concept note of the Astana conference,
-the OSCE news items on the mentors' training and the patrol-police re-training). Speakers
-other than those named in those documents are fictional. The data gives dates as days from
+the OSCE news items on the mentors' training and the patrol-police re-training; the Bishkek
+workshop is made up). Speakers other than those named in those documents are fictional.
+The data gives dates as days from
 today, so the demo is never stale; an event marked ``keep_open`` (the Astana conference) moves
-forward on a later run when its registration would have closed, otherwise a second run
-changes nothing. The papers' PDFs and the organisers' logos are drawn here at load time.
+forward on a later run when its registration would have closed, and one marked
+``follow_today`` (the Bishkek community policing workshop, there to try the check-in scanner)
+moves to start on the day of a later run once that day is no longer one of its days;
+otherwise a second run changes nothing. The papers' PDFs and the organisers' logos are drawn
+here at load time.
 """
 
 from __future__ import annotations
@@ -205,9 +209,19 @@ def _end_of(day: dt.date, tz: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59), tzinfo=zoneinfo.ZoneInfo(tz))
 
 
-def _start(dates: dict[str, Any]) -> dt.date:
-    """The first day: ``start_in_days`` from today, moved on to ``starts_on`` if given."""
-    start = timezone.localdate() + dt.timedelta(days=dates["start_in_days"])
+def _today(tz: str) -> dt.date:
+    """Today where the event takes place (its days are local to its zone)."""
+    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(tz)).date()
+
+
+def _start(dates: dict[str, Any], tz: str) -> dt.date:
+    """The first day: ``start_in_days`` from today, moved on to ``starts_on`` if given.
+
+    A ``follow_today`` event counts from today in its own zone, so that it runs on the day the
+    demo is loaded there (the server's date can be a day off).
+    """
+    base = _today(tz) if dates.get("follow_today") else timezone.localdate()
+    start = base + dt.timedelta(days=dates["start_in_days"])
     if "starts_on" in dates:
         while WEEKDAYS[start.weekday()] != dates["starts_on"]:
             start += dt.timedelta(days=1)
@@ -224,8 +238,8 @@ def _moment(when: dict[str, Any], *, start: dt.date, tz: str) -> dt.datetime:
 
 def _window(spec: dict[str, Any]) -> dict[str, Any]:
     """Start and end dates and the registration window of an event, as of today."""
-    start = _start(spec["dates"])
     tz = spec["page"]["time_zone"]
+    start = _start(spec["dates"], tz)
     registration = spec["registration"]
     return {
         "start_date": start,
@@ -235,22 +249,37 @@ def _window(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _stale(event: EventPage, spec: dict[str, Any]) -> bool:
+    """Whether a demo event must move: a ``keep_open`` one when its registration has closed,
+    a ``follow_today`` one when today (in its zone) is no longer one of its days."""
+    dates = spec["dates"]
+    if dates.get("keep_open"):
+        return event.registration_state != "open"
+    if dates.get("follow_today"):
+        return _today(event.time_zone) not in event.days
+    return False
+
+
 def _refresh_dates(event: EventPage, spec: dict[str, Any]) -> None:
-    """Move a ``keep_open`` demo event forward when its registration would be closed today."""
-    if not spec["dates"].get("keep_open") or event.registration_state == "open":
+    """Move a ``keep_open`` or ``follow_today`` demo event forward (see ``_stale``), with its
+    agenda and registration window, in every language (a copy's dates are its own fields);
+    its registrations and check-ins stay as they are."""
+    if not _stale(event, spec):
         return
     window = _window(spec)
     delta = window["start_date"] - event.start_date
-    event = event.get_latest_revision_as_object()
-    event.start_date += delta
-    event.end_date += delta
-    event.registration_opens = window["registration_opens"]
-    event.registration_closes = window["registration_closes"]
-    sessions = list(event.sessions.all())
-    for session in sessions:
-        session.day += delta
-    event.sessions = sessions
-    event.save_revision().publish()
+    copies = EventPage.objects.filter(translation_key=event.translation_key).order_by("pk")
+    for page in copies:
+        page = page.get_latest_revision_as_object()
+        page.start_date += delta
+        page.end_date += delta
+        page.registration_opens = window["registration_opens"]
+        page.registration_closes = window["registration_closes"]
+        sessions = list(page.sessions.all())
+        for session in sessions:
+            session.day += delta
+        page.sessions = sessions
+        page.save_revision().publish()
 
 
 # --- the events ---------------------------------------------------------------------------

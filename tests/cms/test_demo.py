@@ -1,6 +1,9 @@
-"""Demo content: the three events by slug, the Russian copy, and a second run changes nothing."""
+"""Demo content: the four events by slug, the Russian copy, and a second run changes nothing;
+the check-in workshop runs on the day the demo is loaded and follows a later run's day."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.db.models import Count
@@ -10,6 +13,7 @@ from wagtail.models import Page, Revision
 
 from cms import demo
 from cms.models import EventPage, FieldOfWork, Session, Speaker
+from tests.factories import today_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +30,7 @@ def _state():
     }
 
 
-def test_demo_loads_the_three_events_and_a_second_run_changes_nothing():
+def test_demo_loads_the_four_events_and_a_second_run_changes_nothing():
     demo.load()
     first = _state()
 
@@ -34,7 +38,12 @@ def test_demo_loads_the_three_events_and_a_second_run_changes_nothing():
     events = demo.demo_events()
 
     assert _state() == first
-    assert sorted(events) == ["astana-conference", "mentors-training", "patrol-police-retraining"]
+    assert sorted(events) == [
+        "astana-conference",
+        "community-policing-workshop",
+        "mentors-training",
+        "patrol-police-retraining",
+    ]
     astana = events["astana-conference"]
     assert astana.registration_state == "open"
     assert (astana.capacity, astana.interpretation_languages) == (120, ["en", "ru"])
@@ -63,3 +72,42 @@ def test_demo_pages_render_in_every_language(client):
     assert ru.status_code == 200
     assert "Региональная конференция" in ru.content.decode()
     assert client.get(events["mentors-training"].url).status_code == 200
+
+
+def test_demo_workshop_runs_on_the_day_of_loading_in_its_zone():
+    workshop = demo.demo_events()["community-policing-workshop"]
+
+    assert workshop.time_zone == "Asia/Bishkek"
+    assert workshop.start_date == today_in("Asia/Bishkek")
+    assert len(workshop.days) == 2
+    assert workshop.sessions.filter(day=workshop.start_date).exists()
+
+
+def test_demo_workshop_moves_to_a_later_run_day_with_its_agenda_and_copies():
+    workshop = demo.demo_events()["community-policing-workshop"]
+    ru = workshop.get_translation(demo.ensure_locales()["ru"])
+    # As if the demo had been loaded ten days ago: every page of the event, ten days back.
+    back = dt.timedelta(days=10)
+    for page in (workshop, ru):
+        page = page.get_latest_revision_as_object()
+        page.start_date -= back
+        page.end_date -= back
+        sessions = list(page.sessions.all())
+        for session in sessions:
+            session.day -= back
+        page.sessions = sessions
+        page.save_revision().publish()
+
+    demo.load()
+    workshop.refresh_from_db()
+    ru.refresh_from_db()
+    pages = Page.objects.count()
+    demo.load()
+
+    today = today_in("Asia/Bishkek")
+    assert (workshop.start_date, ru.start_date) == (today, today)
+    assert sorted(set(Session.objects.filter(page=workshop).values_list("day", flat=True))) == (
+        workshop.days
+    )
+    assert workshop.registration_closes < timezone.now()
+    assert Page.objects.count() == pages

@@ -30,8 +30,8 @@ def test_demo_loads_once_with_every_status_script_and_role(capsys):
     assert any(re.search("[А-Яа-яІіЇї]", n) for n in names)
     assert any(re.fullmatch(r"[A-Za-z’' -]+", n) for n in names)
     assert set(Registration.objects.values_list("language", flat=True)) == {"en", "ru", "uk"}
-    assert Registration.objects.values("event").distinct().count() == 3
+    assert Registration.objects.values("event").distinct().count() == 4
     for username in ("organiser", "registrations", "checkin", "reporter"):
         assert f"user: {username}" in out
-    assert EventRole.objects.filter(user__username="checkin").count() == 3
+    assert EventRole.objects.filter(user__username="checkin").count() == 4
     assert "sent-mail/" in out
