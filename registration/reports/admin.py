@@ -34,7 +34,7 @@ from cms.models import EventPage, Session
 from cms.timezones import EventChoiceTimeZoneFormMixin
 from conference.storage import private_file_response
 from registration.admin.viewsets import StaffViewSet
-from registration.models import Registration
+from registration.models import EventLogEntry, Registration
 from registration.permissions import (
     REPORT_ROLES,
     access_log,
@@ -56,6 +56,8 @@ from registration.reports.services.surveys import survey_remind
 
 
 class RecommendationForm(forms.Form):
+    """A recommendation's text and session, to add one or to change one."""
+
     text = forms.CharField(
         label=gettext_lazy("Recommendation"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -67,6 +69,9 @@ class RecommendationForm(forms.Form):
         queryset=Session.objects.none(),
         required=False,
         empty_label=gettext_lazy("— Not from one session —"),
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose one of this event's sessions."),
+        },
     )
 
     def __init__(self, *args, event: EventPage, **kwargs) -> None:
@@ -74,6 +79,31 @@ class RecommendationForm(forms.Form):
         self.fields["session"].queryset = Session.objects.filter(page=event).order_by(
             "day", "start_time", "sort_order"
         )
+
+
+#: What the buttons beside a recommendation do (``action`` of the POST).
+RECOMMENDATION_ACTIONS = ("edit", "up", "down", "delete")
+
+
+class RecommendationTargetForm(forms.Form):
+    """Which of this event's recommendations a button acts on, and what it does: anything
+    else (another event's row, a deleted one, a made-up id or action) is refused with a
+    message rather than a 404 or a 500."""
+
+    id = forms.ModelChoiceField(
+        queryset=Recommendation.objects.none(),
+        error_messages={
+            "required": gettext_lazy("This recommendation no longer exists. Reload the page."),
+            "invalid_choice": gettext_lazy(
+                "This recommendation no longer exists. Reload the page."
+            ),
+        },
+    )
+    action = forms.ChoiceField(choices=[(a, a) for a in RECOMMENDATION_ACTIONS])
+
+    def __init__(self, *args, event: EventPage, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["id"].queryset = Recommendation.objects.filter(event=event.source)
 
 
 class ExportForm(forms.Form):
@@ -97,41 +127,54 @@ def report_index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "registration/report/index.html",
-        {"events": events, "page_title": _("Reports"), "header_icon": "doc-full"},
+        {
+            "events": events,
+            "page_title": _("Reports"),
+            "header_title": _("Reports"),
+            "header_icon": "doc-full",
+        },
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    """The report with its charts; POST adds, moves, edits or deletes a recommendation."""
+    """The report with its charts; POST adds, edits, moves or deletes a recommendation, or
+    reminds the survey's latecomers. A refused change re-renders the page with status 400 and
+    the error on its field; nothing is saved."""
     event = event_for_staff(request.user, event_id, REPORT_ROLES)
-    form = RecommendationForm(
-        request.POST if request.POST.get("action") == "add" else None, event=event
-    )
+    form = RecommendationForm(event=event)
+    edit_form, editing = None, None
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "add" and form.is_valid():
-            try:
-                services.recommendation_add(
-                    event=event,
-                    text=form.cleaned_data["text"],
-                    session=form.cleaned_data["session"],
-                    author=request.user,
-                )
-            except services.ReportError as exc:
-                form.add_error("text", str(exc))
-            else:
+        if action == "add":
+            form = RecommendationForm(request.POST, event=event)
+            if _recommendation_save(request, event, form, None):
                 messages.success(request, _("Recommendation added."))
                 return redirect(_detail_url(event, anchor="recommendations"))
-        elif action in ("up", "down", "delete"):
-            rec = get_object_or_404(Recommendation, pk=request.POST.get("id"), event=event)
-            if action == "delete":
-                services.recommendation_delete(recommendation=rec)
-                messages.success(request, _("Recommendation deleted."))
+        elif action in RECOMMENDATION_ACTIONS:
+            target = RecommendationTargetForm(request.POST, event=event)
+            if not target.is_valid():
+                messages.error(
+                    request, " ".join(e for errs in target.errors.values() for e in errs)
+                )
+                return _report_page(request, event, form, status=400)
+            editing = target.cleaned_data["id"]
+            if action == "edit":
+                edit_form = RecommendationForm(request.POST, event=event, prefix="edit")
+                if _recommendation_save(request, event, edit_form, editing):
+                    messages.success(request, _("Recommendation saved."))
+                    return redirect(_detail_url(event, anchor=f"rec-{editing.pk}"))
             else:
-                services.recommendation_move(recommendation=rec, direction=action)
-            return redirect(_detail_url(event, anchor="recommendations"))
+                if action == "delete":
+                    services.recommendation_delete(recommendation=editing, user=request.user)
+                    messages.success(request, _("Recommendation deleted."))
+                    return redirect(_detail_url(event, anchor="recommendations"))
+                services.recommendation_move(
+                    recommendation=editing, direction=action, user=request.user
+                )
+                messages.success(request, _("Recommendation moved."))
+                return redirect(_detail_url(event, anchor=f"rec-{editing.pk}"))
         elif action == "remind":
             count = survey_remind(event=event)
             messages.success(
@@ -142,6 +185,60 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
                 else _("No reminder queued: everyone has answered or was reminded already."),
             )
             return redirect(_detail_url(event, anchor="survey"))
+        else:
+            messages.error(request, _("Unknown action. Reload the page and try again."))
+            return _report_page(request, event, form, status=400)
+    elif request.GET.get("edit", "").isdigit():
+        editing = Recommendation.objects.filter(event=event, pk=request.GET["edit"]).first()
+        if editing is not None:
+            edit_form = RecommendationForm(
+                initial={"text": editing.text, "session": editing.session_id},
+                event=event,
+                prefix="edit",
+            )
+    failed = form.errors or (edit_form is not None and edit_form.errors)
+    return _report_page(
+        request, event, form, edit_form=edit_form, editing=editing, status=400 if failed else 200
+    )
+
+
+def _recommendation_save(
+    request: HttpRequest, event: EventPage, form: RecommendationForm, recommendation
+) -> bool:
+    """Add (``recommendation`` None) or change one from a bound form; a domain error goes on
+    its field. Returns whether it was saved."""
+    if not form.is_valid():
+        return False
+    try:
+        if recommendation is None:
+            services.recommendation_add(
+                event=event,
+                text=form.cleaned_data["text"],
+                session=form.cleaned_data["session"],
+                author=request.user,
+            )
+        else:
+            services.recommendation_update(
+                recommendation=recommendation,
+                text=form.cleaned_data["text"],
+                session=form.cleaned_data["session"],
+                user=request.user,
+            )
+    except services.ReportError as exc:
+        form.add_error("session" if exc.code == "wrong_session" else "text", str(exc))
+        return False
+    return True
+
+
+def _report_page(
+    request: HttpRequest,
+    event: EventPage,
+    form: RecommendationForm,
+    *,
+    edit_form: RecommendationForm | None = None,
+    editing=None,
+    status: int = 200,
+) -> TemplateResponse:
     report = report_build(event=event)
     _log_open_answers(request, event, report)
     recent = ReportExport.objects.filter(event=event).select_related("job").order_by("-created")[:5]
@@ -149,17 +246,18 @@ def report_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "report": report,
         "form": form,
+        "edit_form": edit_form,
+        "editing_id": editing.pk if editing is not None and edit_form is not None else None,
         "export_form": ExportForm(initial={"language": request.LANGUAGE_CODE[:2]}),
         "exports": recent,
         "page_title": _("Report"),
         "page_subtitle": event.title,
+        "header_title": _("Report: %(event)s") % {"event": event.title},
         "header_icon": "doc-full",
         "survey_edit_url": _survey_edit_url(event),
         **exporters.report_context(report),
     }
-    return TemplateResponse(
-        request, "registration/report/detail.html", context, status=400 if form.errors else 200
-    )
+    return TemplateResponse(request, "registration/report/detail.html", context, status=status)
 
 
 def _log_open_answers(request: HttpRequest, event: EventPage, report) -> None:
@@ -246,6 +344,7 @@ def report_export_status(request: HttpRequest, export_id: int) -> HttpResponse:
             "event": export.event,
             "page_title": _("Report export"),
             "page_subtitle": export.event.title,
+            "header_title": _("Report export"),
             "header_icon": "download",
         },
     )
@@ -293,6 +392,23 @@ def report_export_download(request: HttpRequest, export_id: int) -> HttpResponse
 
 @hooks.register("register_log_actions")
 def register_report_log_actions(actions):
+    # Changes to recommendations are filed under their event, like the report's downloads.
+    actions.register_model(Recommendation, EventLogEntry)
+    for action, label, message in (
+        ("added", gettext_lazy("Recommendation added"), gettext_lazy("Added a recommendation")),
+        (
+            "changed",
+            gettext_lazy("Recommendation changed"),
+            gettext_lazy("Changed a recommendation"),
+        ),
+        ("moved", gettext_lazy("Recommendation moved"), gettext_lazy("Moved a recommendation")),
+        (
+            "deleted",
+            gettext_lazy("Recommendation deleted"),
+            gettext_lazy("Deleted a recommendation"),
+        ),
+    ):
+        actions.register_action(f"report.recommendation_{action}", label, message)
     actions.register_action(
         "registration.report_downloaded",
         gettext_lazy("Report downloaded"),

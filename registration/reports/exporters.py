@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -20,7 +21,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from registration.reports.selectors import Report, Split
+from registration.reports.selectors import Report, Split, date_text
 from registration.spreadsheets import xlsx_cells
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -150,35 +151,72 @@ def _font(size: int, *, bold: bool = False):
     return ImageFont.load_default(size)
 
 
+def wrap_words(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``text`` in lines no wider than ``width``, broken at spaces only: a word is never cut
+    or shortened (a word wider than ``width`` has a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and measure(trial) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
 def chart_png(title: str, rows: list[tuple[str, float, str]]) -> bytes:
-    """A horizontal bar chart: one bar per (label, value, value as text), with the text shown."""
+    """A horizontal bar chart: one bar per (label, value, value as text), with the text shown.
+
+    Labels and the title wrap at spaces, never cut: the label column is as wide as the
+    longest label up to 40% of the chart (and never narrower than its longest word), and a
+    row grows by a line for each line its label needs.
+    """
     # Heavy library (Pillow, STYLE rule 9): only charts in exports draw images.
     from PIL import Image, ImageDraw
 
     scale = 2  # drawn at twice the size so it prints sharply at 16 cm
     label_font, title_font = _font(13 * scale), _font(15 * scale, bold=True)
-    row_h, top, left_pad = 28 * scale, 40 * scale, 10 * scale
+    line_h, bar_h, top_pad, left_pad = 18 * scale, 16 * scale, 10 * scale, 10 * scale
     width = 800 * scale
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    label_w = max((probe.textlength(label, font=label_font) for label, _v, _t in rows), default=0)
-    label_w = min(int(label_w) + 2 * left_pad, width // 2)
-    height = top + row_h * max(len(rows), 1) + 10 * scale
+
+    def measure(text: str) -> float:
+        return probe.textlength(text, font=label_font)
+
+    widest = max((measure(label) for label, _v, _t in rows), default=0)
+    longest_word = max(
+        (measure(word) for label, _v, _t in rows for word in label.split()), default=0
+    )
+    text_w = min(max(widest, 1), width * 0.4)
+    text_w = max(text_w, min(longest_word, width * 0.6))
+    label_w = int(text_w) + 2 * left_pad
+    labels = [wrap_words(label, text_w, measure) for label, _v, _t in rows]
+    title_lines = wrap_words(
+        title, width - 2 * left_pad, lambda t: probe.textlength(t, font=title_font)
+    )
+    top = top_pad + len(title_lines) * 20 * scale + 10 * scale
+    heights = [max(len(lines) * line_h, bar_h) + 12 * scale for lines in labels]
+    height = top + (sum(heights) if rows else line_h) + 10 * scale
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((left_pad, 8 * scale), title, fill=INK, font=title_font)
+    for i, line in enumerate(title_lines):
+        draw.text((left_pad, top_pad + i * 20 * scale), line, fill=INK, font=title_font)
     biggest = max((value for _l, value, _t in rows), default=0) or 1
     bar_space = width - label_w - 80 * scale
-    for i, (label, value, text) in enumerate(rows):
-        y = top + i * row_h
-        shown = label
-        while probe.textlength(shown, font=label_font) > label_w - 2 * left_pad and len(shown) > 4:
-            shown = shown[:-2] + "…"
-        draw.text((left_pad, y + 4 * scale), shown, fill=INK, font=label_font)
+    y = top
+    for (_label, value, text), lines, row_h in zip(rows, labels, heights, strict=True):
+        for j, line in enumerate(lines):
+            draw.text((left_pad, y + 4 * scale + j * line_h), line, fill=INK, font=label_font)
         bar = int(bar_space * value / biggest)
         draw.rectangle(
-            [label_w, y + 4 * scale, label_w + max(bar, 1), y + row_h - 6 * scale], fill=BRAND
+            [label_w, y + 4 * scale, label_w + max(bar, 1), y + 4 * scale + bar_h], fill=BRAND
         )
         draw.text((label_w + bar + 6 * scale, y + 4 * scale), text, fill=INK, font=label_font)
+        y += row_h
     if not rows:
         draw.text((left_pad, top), _("No data"), fill=INK, font=label_font)
     out = io.BytesIO()
@@ -214,18 +252,143 @@ def charts(report: Report) -> dict[str, bytes]:
 # --- DOCX ------------------------------------------------------------------------------
 
 
+#: A4 in millimetres, and the DOCX margins: 170 mm of text width.
+A4_MM = (210, 297)
+MARGIN_MM = 20
+#: Point sizes of table text in the DOCX; headings start smaller and shrink further (to
+#: ``HEADER_PT_MIN``) until every column holds its longest word on one line.
+BODY_PT, BODY_PT_MIN, HEADER_PT, HEADER_PT_MIN = 9.0, 7.5, 8.5, 6.5
+#: Word's default cell margins (0.08 in = 5.76 pt each side), in points.
+CELL_PAD_PT = 12.0
+
+
+def _text_width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
+    """How wide ``text`` is at ``size_pt``, measured with DejaVu Sans, which is wider than
+    Word's Calibri and LibreOffice's Carlito: a column measured with it is wide enough in both."""
+    font = _font(100, bold=bold)
+    return font.getlength(text) * size_pt / 100
+
+
+def _longest_word_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
+    return max((_text_width_pt(w, size_pt, bold=bold) for w in str(text).split()), default=0)
+
+
+def table_layout(
+    header: list[str], rows: list[list], *, usable_pt: float
+) -> tuple[list[float], float, float]:
+    """Column widths (points), the heading size and the cell size for one DOCX table.
+
+    Every column is at least as wide as its longest word (heading or cell), so Word breaks
+    lines at spaces only and never inside a word; the rest of the width goes first to columns
+    whose cells would otherwise wrap, then to the first (label) column. When the longest words
+    alone do not fit, the heading size steps down to ``HEADER_PT_MIN``, then the cell size to
+    ``BODY_PT_MIN``.
+    """
+    columns = list(zip(header, *rows, strict=True))
+
+    def minimum_at(header_pt: float, body_pt: float) -> list[float]:
+        return [
+            max(
+                _longest_word_pt(col[0], header_pt, bold=True),
+                *(_longest_word_pt(v, body_pt) for v in col[1:]),
+                0,
+            )
+            + CELL_PAD_PT
+            for col in columns
+        ]
+
+    header_pt, body_pt = HEADER_PT, BODY_PT
+    minimum = minimum_at(header_pt, body_pt)
+    while sum(minimum) > usable_pt and body_pt > BODY_PT_MIN:
+        if header_pt > HEADER_PT_MIN:
+            header_pt -= 0.5
+        else:
+            body_pt -= 0.5
+        minimum = minimum_at(header_pt, body_pt)
+    natural = [
+        max(m, *(_text_width_pt(str(v), body_pt) + CELL_PAD_PT for v in col[1:]), 0)
+        for m, col in zip(minimum, columns, strict=True)
+    ]
+    spare = usable_pt - sum(minimum)
+    widths = list(minimum)
+    wanted = sum(n - m for n, m in zip(natural, minimum, strict=True))
+    if spare > 0 and wanted > 0:
+        give = min(spare, wanted)
+        widths = [m + give * (n - m) / wanted for n, m in zip(natural, minimum, strict=True)]
+        spare -= give
+    if spare > 0:
+        widths[0] += spare
+    return widths, header_pt, body_pt
+
+
+def html_blocks(html: str) -> list[tuple[str, str]]:
+    """Rich text as (kind, text) blocks for the DOCX: ``p``, ``li`` or ``h`` (a heading)."""
+
+    class Blocks(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.blocks: list[tuple[str, str]] = []
+            self.kind, self.parts = "p", []
+
+        def flush(self) -> None:
+            text = " ".join("".join(self.parts).split())
+            if text:
+                self.blocks.append((self.kind, text))
+            self.kind, self.parts = "p", []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag in ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote"):
+                self.flush()
+                self.kind = "li" if tag == "li" else "h" if tag.startswith("h") else "p"
+            elif tag == "br":
+                self.parts.append(" ")
+
+        def handle_endtag(self, tag) -> None:
+            if tag in ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol"):
+                self.flush()
+
+        def handle_data(self, data) -> None:
+            self.parts.append(data)
+
+    parser = Blocks()
+    parser.feed(html or "")
+    parser.close()
+    parser.flush()
+    return parser.blocks
+
+
 def report_docx(report: Report, *, progress: Progress | None = None) -> bytes:
-    """The report as a Word document a donor can receive after light editing."""
+    """The report as a Word document a donor can receive after light editing: A4, a cover
+    with the event's objectives, tables whose columns fit their words, charts as PNG."""
     # Heavy library (python-docx, STYLE rule 9): only DOCX exports need it.
     from docx import Document
-    from docx.shared import Cm
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Cm, Mm, Pt
 
     progress = progress or (lambda p: None)
     doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+    usable_pt = (A4_MM[0] - 2 * MARGIN_MM) * 72 / 25.4
     doc.core_properties.title = _("Report: %(event)s") % {"event": report.title}
     doc.core_properties.language = report.language
     doc.add_heading(_("Report: %(event)s") % {"event": report.title}, level=0)
     doc.add_paragraph(" · ".join(part for part in (report.dates, report.place) if part))
+    doc.add_paragraph(_("Prepared on %(date)s") % {"date": date_text(report.generated_at)})
+    doc.add_heading(_("Key objectives"), level=1)
+    blocks = html_blocks(report.objectives)
+    if not blocks:
+        doc.add_paragraph(_("The event's concept note gives no objectives."))
+    for kind, text in blocks:
+        if kind == "li":
+            doc.add_paragraph(text, style="List Bullet")
+        elif kind == "h":
+            doc.add_heading(text, level=2)
+        else:
+            doc.add_paragraph(text)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     images = charts(report)
     progress(40)
 
@@ -234,14 +397,24 @@ def report_docx(report: Report, *, progress: Progress | None = None) -> bytes:
             doc.add_picture(io.BytesIO(images[key]), width=Cm(16))
 
     def table(header: list[str], rows: list[list]) -> None:
+        widths, header_pt, body_pt = table_layout(header, rows, usable_pt=usable_pt)
         t = doc.add_table(rows=1, cols=len(header))
         t.style = "Light Grid Accent 1"
+        t.autofit = False  # a fixed layout: Word and LibreOffice keep the widths below
         for cell, text in zip(t.rows[0].cells, header, strict=True):
             cell.text = str(text)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(header_pt)
         for row in rows:
             cells = t.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = str(value)
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(body_pt)
+        for column, width in zip(t.columns, widths, strict=True):
+            column.width = Pt(width)
+            for cell in column.cells:
+                cell.width = Pt(width)
 
     all_tables = tables(report)
     doc.add_heading(all_tables[0][0], level=1)
@@ -518,4 +691,5 @@ def report_context(report: Report) -> dict:
         "pre_post": pre_post_table(report) if report.survey and report.survey.pre_post else None,
         "max_stage": max((s.split.total for s in report.stages), default=0),
         "max_day": max((d.attended.total for d in report.attendance), default=0),
+        "generated_on": date_text(report.generated_at),
     }

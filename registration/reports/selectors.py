@@ -28,6 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django_countries import countries
+from wagtail.rich_text import expand_db_html
 
 from cms.fields import language_name
 from cms.selectors import page_in_language
@@ -179,6 +180,9 @@ class Report:
     place: str
     language: str
     generated_at: dt.datetime
+    #: The event's key objectives from its concept note (rich text, expanded to plain HTML),
+    #: in the report's language when the page has a copy in it: the report's cover.
+    objectives: str
     days: int
     stages: list[Stage]
     no_shows: Split
@@ -299,6 +303,7 @@ def report_build(*, event) -> Report:
         ),
         language=translation.get_language() or "en",
         generated_at=timezone.now(),
+        objectives=expand_db_html(local.objectives or ""),
         days=len(event_days),
         stages=[
             Stage(key=key, label=stage_labels[key], split=split) for key, split in stages.items()
@@ -342,8 +347,7 @@ def _attendance(event, event_days: list[dt.date], confirmed: int) -> list[DayRow
     return [
         DayRow(
             day=day,
-            label=_("Day %(number)s (%(date)s)")
-            % {"number": i, "date": formats.date_format(day, "SHORT_DATE_FORMAT")},
+            label=_("Day %(number)s (%(date)s)") % {"number": i, "date": date_text(day)},
             attended=by_day[day],
             share_of_confirmed=share(by_day[day].total, confirmed),
         )
@@ -472,15 +476,22 @@ def recommendation_rows(*, event) -> list[RecommendationRow]:
 
 
 def _session_label(session) -> str:
-    return f"{session.title} ({formats.date_format(session.day, 'SHORT_DATE_FORMAT')})"
+    return f"{session.title} ({date_text(session.day)})"
+
+
+def date_text(day: dt.date | dt.datetime) -> str:
+    """A date as the active language writes it ("Nov. 27, 2026", "27 ноября 2026 г."):
+    numeric short formats read differently in each country (is 11/12 November or December?),
+    so the report spells the month out."""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _dates(start: dt.date, end: dt.date) -> str:
     if start == end:
-        return formats.date_format(start, "DATE_FORMAT")
-    return (
-        f"{formats.date_format(start, 'DATE_FORMAT')} – {formats.date_format(end, 'DATE_FORMAT')}"
-    )
+        return date_text(start)
+    return f"{date_text(start)} – {date_text(end)}"
 
 
 def _country(country) -> str:

@@ -1,7 +1,7 @@
 """Writes for the post-event report: recommendations, and export jobs with progress.
 
 Errors carry a ``code``: ``empty`` (a recommendation without text), ``wrong_session`` (a session
-of another event), ``bad_format``.
+of another event), ``bad_move``, ``bad_format``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from conference.jobs import JobResult, job_create, job_run
 from registration.reports import exporters as reports
@@ -41,33 +42,50 @@ def _check(event, text: str, session) -> str:
 def recommendation_add(*, event, text: str, session=None, author=None) -> Recommendation:
     """Add a recommendation at the end of the event's list.
 
-    Side effects: one ``Recommendation`` row.
+    Side effects: one ``Recommendation`` row and its ``report.recommendation_added`` entry in
+    the event's audit log, in one transaction.
     """
     event = event.source
     text = _check(event, text, session)
     with transaction.atomic():
         last = Recommendation.objects.filter(event=event).aggregate(m=Max("order"))["m"]
-        return Recommendation.objects.create(
+        recommendation = Recommendation.objects.create(
             event=event,
             text=text,
             session=session,
             author=author,
             order=0 if last is None else last + 1,
         )
+        _log(recommendation, "report.recommendation_added", author)
+    return recommendation
 
 
-def recommendation_update(*, recommendation: Recommendation, text: str, session=None) -> None:
-    """Change a recommendation's text and session. Side effects: saves the row."""
-    recommendation.text = _check(recommendation.event, text, session)
-    recommendation.session = session
-    recommendation.save(update_fields=["text", "session"])
+def recommendation_update(
+    *, recommendation: Recommendation, text: str, session=None, user=None
+) -> None:
+    """Change a recommendation's text and session.
+
+    Side effects: saves the row and logs ``report.recommendation_changed`` (with the old text,
+    so the audit log shows what a reporter overwrote), in one transaction.
+    """
+    text = _check(recommendation.event, text, session)
+    old = {"text": recommendation.text, "session": recommendation.session_id}
+    with transaction.atomic():
+        recommendation.text = text
+        recommendation.session = session
+        recommendation.save(update_fields=["text", "session"])
+        _log(recommendation, "report.recommendation_changed", user, {"before": old})
 
 
-def recommendation_move(*, recommendation: Recommendation, direction: str) -> None:
+def recommendation_move(*, recommendation: Recommendation, direction: str, user=None) -> None:
     """Swap a recommendation with its neighbour above (``up``) or below (``down``).
 
-    Side effects: renumbers the event's recommendations 0..n-1 in one transaction.
+    Side effects: renumbers the event's recommendations 0..n-1 and logs
+    ``report.recommendation_moved``, in one transaction; nothing when it is already first
+    (``up``) or last (``down``).
     """
+    if direction not in ("up", "down"):
+        raise ReportError(_("Choose to move the recommendation up or down."), code="bad_move")
     with transaction.atomic():
         rows = list(
             Recommendation.objects.select_for_update()
@@ -76,20 +94,38 @@ def recommendation_move(*, recommendation: Recommendation, direction: str) -> No
         )
         index = next(i for i, row in enumerate(rows) if row.pk == recommendation.pk)
         other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(rows):
-            rows[index], rows[other] = rows[other], rows[index]
+        if not 0 <= other < len(rows):
+            return
+        rows[index], rows[other] = rows[other], rows[index]
         for order, row in enumerate(rows):
             if row.order != order:
                 Recommendation.objects.filter(pk=row.pk).update(order=order)
+        _log(recommendation, "report.recommendation_moved", user, {"position": other + 1})
 
 
-def recommendation_delete(*, recommendation: Recommendation) -> None:
-    """Delete a recommendation; the ones below move up. Side effects: one delete, renumbering."""
+def recommendation_delete(*, recommendation: Recommendation, user=None) -> None:
+    """Delete a recommendation; the ones below move up.
+
+    Side effects: one delete, renumbering, and ``report.recommendation_deleted`` in the audit
+    log (with the text, which is gone otherwise), in one transaction.
+    """
     with transaction.atomic():
+        _log(recommendation, "report.recommendation_deleted", user, {"text": recommendation.text})
         Recommendation.objects.filter(
             event_id=recommendation.event_id, order__gt=recommendation.order
         ).update(order=F("order") - 1)
         recommendation.delete()
+
+
+def _log(recommendation: Recommendation, action: str, user, data: dict | None = None) -> None:
+    # Filed under the event (``EventLogEntry``, registered in reports/admin.py) like the
+    # report's downloads, so the event's organisers read who changed what.
+    log(
+        recommendation,
+        action,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        data=data or {},
+    )
 
 
 def report_export_file(*, event, fmt: str, language: str, progress=None) -> tuple[str, bytes]:

@@ -63,7 +63,12 @@ def test_docx_has_headings_figures_charts_and_recommendations(event):
 
     doc, text = docx_text(data)
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert headings[:3] == ["Report: Training of Mentors", "Participation", "Attendance per day"]
+    assert headings[:4] == [
+        "Report: Training of Mentors",
+        "Key objectives",
+        "Participation",
+        "Attendance per day",
+    ]
     assert "Recommendations" in headings
     participation = docx_tables(doc)[0]
     assert participation[0] == ["Stage", "Total", "Women", "Men", "Not disclosed", "Share of women"]
