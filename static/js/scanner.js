@@ -122,7 +122,7 @@
       els.language.textContent = p.language || T.none;
       var needs = p.assistance_needs || [];
       els.assistance.textContent = needs.length ? needs.join(", ") : (p.assistance ? T.yes : T.no);
-      els.time.textContent = p.time ? p.time + " (" + p.time_zone + ")" : "";
+      els.time.textContent = p.time ? p.time + ", " + p.time_zone : "";
       els.time.hidden = els.timeLabel.hidden = !p.time;
       els.details.hidden = false;
     } else {
@@ -237,8 +237,11 @@
             submit(row.token).then(function () { if (navigator.onLine) return runSearch(); });
           });
           li.appendChild(text);
-          li.appendChild(document.createTextNode(" "));
-          li.appendChild(button);
+          // Someone checked in today needs no second scan: the time says it all.
+          if (!row.checked_in) {
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(button);
+          }
           els.searchResults.appendChild(li);
         });
       })
