@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from anyascii import anyascii
 from django import forms
+from django.db.models import Q
 from django.utils.formats import time_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -31,6 +34,22 @@ def _live_forms(formset) -> list[forms.Form]:
             continue
         result.append(form)
     return result
+
+
+def _own_locale(field: forms.ModelChoiceField, locale_id: int, keep: Any = None) -> None:
+    """Offer only the snippets of the page's locale (plus the one already chosen, so that a
+    copy made for translation, which still points at the source's snippet, stays valid)."""
+    if keep in (None, ""):
+        field.queryset = field.queryset.filter(locale_id=locale_id)
+        return
+    keep = getattr(keep, "pk", keep)
+    field.queryset = field.queryset.filter(Q(locale_id=locale_id) | Q(pk=keep))
+
+
+def _own_locale_formset(formset, name: str, locale_id: int) -> None:
+    for form in formset.forms if formset is not None else ():
+        if name in form.fields:
+            _own_locale(form.fields[name], locale_id, form.initial.get(name))
 
 
 def _limit_papers(form: forms.Form, queryset) -> forms.Form:
@@ -57,6 +76,10 @@ class EventPageForm(EventTimeZoneFormMixin, WagtailAdminPageForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+        if self.instance.locale_id:
+            self._limit_to_locale(self.instance.locale_id)
         sessions = self.formsets.get("sessions")
         if sessions is None:
             return
@@ -78,6 +101,45 @@ class EventPageForm(EventTimeZoneFormMixin, WagtailAdminPageForm):
             (base,),
             {"empty_form": property(lambda fs: _limit_papers(base.empty_form.fget(fs), papers))},
         )
+
+    def clean_slug(self) -> str:
+        """A Latin slug, also for a Russian or Ukrainian title: transliterated (``kiev`` rather
+        than ``%D0%BA...`` in the address), made from the title when left empty."""
+        slug = self.cleaned_data.get("slug") or ""
+        if slug and slug.isascii():
+            return slug
+        slug = slugify(anyascii(slug or self.cleaned_data.get("title") or ""))[:255].strip("-")
+        if not slug or self.parent_page is None:
+            return slug
+        # Wagtail's own check (in clean) reports a taken slug the user typed; one made here
+        # gets a number instead, as Wagtail does for a slug it makes.
+        candidate, number = slug, 1
+        while not self.instance._slug_is_available(candidate, self.parent_page, self.instance):
+            number += 1
+            candidate = f"{slug}-{number}"
+        return candidate
+
+    def _limit_to_locale(self, locale_id: int) -> None:
+        """Fields of work, rooms, speakers and organisers of the page's own locale only.
+
+        The choosers' modals already list the page's locale (Wagtail passes it along); this
+        limits the checkboxes and what a submitted form may refer to. A copy made for
+        translation still ticks the source's fields of work: they show as their translation.
+        """
+        field = self.fields.get("fields_of_work")
+        if field is not None:
+            field.queryset = field.queryset.filter(locale_id=locale_id)
+            chosen = self.initial.get("fields_of_work") or []
+            keys = [getattr(c, "translation_key", None) for c in chosen]
+            if any(getattr(c, "locale_id", locale_id) != locale_id for c in chosen):
+                self.initial["fields_of_work"] = list(
+                    field.queryset.filter(translation_key__in=[k for k in keys if k])
+                )
+        _own_locale_formset(self.formsets.get("organisers"), "organiser", locale_id)
+        sessions = self.formsets.get("sessions")
+        _own_locale_formset(sessions, "room", locale_id)
+        for form in sessions.forms if sessions is not None else ():
+            _own_locale_formset(getattr(form, "formsets", {}).get("speakers"), "speaker", locale_id)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -6,15 +6,48 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import FieldOfWork, Organiser, Room, Speaker
 from cms.selectors import document_restricted_events
 
 
+class LocaleSnippetCreateView(SnippetCreateView):
+    """The chooser's "Create" tab makes the snippet in the locale the chooser lists (the page's
+    own, which Wagtail passes as ``?locale=``), not in the site's default locale."""
+
+    def save_form(self, form):
+        instance = form.save(commit=False)
+        code = self.request.GET.get("locale")
+        locale = Locale.objects.filter(language_code=code).first() if code else None
+        if locale is not None:
+            instance.locale = locale
+        instance.save()
+        form.save_m2m()
+        return instance
+
+
+class CreatingChooserViewSet(SnippetChooserViewSet):
+    """A snippet chooser with a "Create" tab (the fields in ``form_fields``)."""
+
+    create_view_class = LocaleSnippetCreateView
+    preserve_url_parameters = ["multiple", "locale"]
+
+
+class SpeakerChooserViewSet(CreatingChooserViewSet):
+    form_fields = ["name", "title", "organisation"]
+
+
+class RoomChooserViewSet(CreatingChooserViewSet):
+    form_fields = ["name", "venue", "capacity"]
+
+
 class SpeakerViewSet(SnippetViewSet):
     model = Speaker
+    chooser_viewset_class = SpeakerChooserViewSet
     icon = "user"
     list_display = ["name", "title", "organisation"]
     search_fields = ["name", "organisation"]
@@ -23,6 +56,7 @@ class SpeakerViewSet(SnippetViewSet):
 
 class RoomViewSet(SnippetViewSet):
     model = Room
+    chooser_viewset_class = RoomChooserViewSet
     icon = "home"
     list_display = ["name", "venue", "capacity"]
     menu_order = 110

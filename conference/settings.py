@@ -213,6 +213,8 @@ LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uk", "Українс
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Latin slugs for Russian and Ukrainian titles (the admin transliterates as you type).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -12,6 +12,10 @@ class RegistrationConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_role_groups, sender=self)  # a group per staff role
+        # registration.permissions imports the models: the app registry is ready now.
+        from registration.permissions import page_permissions_connect
+
+        page_permissions_connect()  # organisers' page permissions follow their roles
         _csv_cells_never_formulas()
         wagtail_xlsx_named_sheets()  # named sheets, frozen header, widths
 

@@ -7,6 +7,7 @@ from wagtail import hooks
 from registration.admin import hooks as _participants  # noqa: F401 — lists, bulk actions, roles
 from registration.admin import lifecycle as _lifecycle  # noqa: F401 — deletion requests
 from registration.admin import links as _links  # noqa: F401 — "Revoke links and send a new one"
+from registration.admin import pages as _pages  # noqa: F401 — event pages of organisers
 from registration.views import files as _files  # noqa: F401 — staff read participants-only papers
 from registration.views.public import register
 
