@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registration.messaging",
     "registration.checkin",
     "registration.reports",
+    "registration.dashboard",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

@@ -24,17 +24,20 @@ from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_str
-from django.utils.functional import classproperty
+from django.utils.functional import cached_property, classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
-from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
+from django_filters import BooleanFilter, ChoiceFilter, DateFilter, ModelChoiceFilter
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -89,6 +92,16 @@ from registration.services.registrations import (
 from registration.spreadsheets import safe_cell
 
 
+def participant_event_ids(user) -> frozenset[int]:
+    """Ids of the events where ``user`` is an organiser or registration manager, read once per
+    user object (one request): the policy below asks for every row, menu items once each."""
+    cached = getattr(user, "_participant_event_ids", None)
+    if cached is None:
+        cached = frozenset(events_for(user, *PARTICIPANT_ROLES).values_list("pk", flat=True))
+        user._participant_event_ids = cached
+    return cached
+
+
 class RegistrationPermissionPolicy(ModelPermissionPolicy):
     """Model permissions (from the role groups) *and* a participant role on the event.
 
@@ -97,11 +110,7 @@ class RegistrationPermissionPolicy(ModelPermissionPolicy):
     """
 
     def _event_ids(self, user) -> frozenset[int]:
-        cached = getattr(user, "_participant_event_ids", None)
-        if cached is None:
-            cached = frozenset(events_for(user, *PARTICIPANT_ROLES).values_list("pk", flat=True))
-            user._participant_event_ids = cached
-        return cached
+        return participant_event_ids(user)
 
     def user_has_permission(self, user, action):
         if user.is_active and user.is_superuser:
@@ -212,6 +221,18 @@ def _needs_filter(field: str):
     return method
 
 
+def _email_confirmed(queryset, name, value):
+    if value is None:
+        return queryset
+    return queryset.filter(email_confirmed_at__isnull=not value)
+
+
+def _checked_in_on(queryset, name, value):
+    # Through the reverse relation's name: the core admin imports nothing of the check-in room.
+    # One check-in per person and day (a unique constraint), so no row comes twice.
+    return queryset.filter(checkins__day=value) if value else queryset
+
+
 class RegistrationFilterSet(WagtailFilterSet):
     event = ModelChoiceFilter(
         label=_("Event"),
@@ -238,6 +259,11 @@ class RegistrationFilterSet(WagtailFilterSet):
         label=_("Dietary requirement"), choices=DietaryNeed.choices, method=_needs_filter("dietary")
     )
     visa_letter = BooleanFilter(label=_("Needs a visa support letter"))
+    # The registration dashboard links to the list filtered by these (``registration.dashboard``).
+    email_confirmed = BooleanFilter(label=_("E-mail confirmed"), method=_email_confirmed)
+    checked_in_on = DateFilter(
+        label=_("Checked in on"), method=_checked_in_on, widget=AdminDateInput
+    )
 
     class Meta:
         model = Registration
@@ -344,11 +370,28 @@ class ScopedObjectMixin:
 
 
 class RegistrationIndexView(IndexView):
+    xlsx_sheet_title = _("Participants")  # the XLSX sheet's name (registration.spreadsheets)
+
     def get_base_queryset(self):
         return registrations_visible_to(self.request.user).select_related("event")
 
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "queryset": self.get_base_queryset()}
+
+    @cached_property
+    def header_buttons(self):
+        # The event's figures (``registration.dashboard``), by URL name: the core rooms import
+        # nothing of the room above them.
+        chosen = self.request.GET.get("event", "")
+        url = (
+            reverse("registration_dashboard:event", args=[int(chosen)])
+            if chosen.isdigit()
+            else reverse("registration_dashboard:index")
+        )
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Registration dashboard"), url=url, icon_name="clipboard-list"),
+        ]
 
     def search_queryset(self, queryset):
         # One normalised column (``Registration.search_text``): "нурланова", "Nurlanova" and

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 #: The menu items of our staff screens, by the URL they open.
 SCREENS = {
+    "registration_dashboard:index": "dashboard",
     "logistics:index": "logistics",
     "deletion_requests:index": "deletion requests",
     "checkin_admin:index": "check-in",
@@ -29,6 +30,7 @@ SCREENS = {
 
 SHOWN = {
     StaffRole.ORGANISER: {
+        "dashboard",
         "logistics",
         "deletion requests",
         "check-in",
@@ -36,7 +38,13 @@ SHOWN = {
         "surveys",
         "messages",
     },
-    StaffRole.REGISTRATION_MANAGER: {"logistics", "deletion requests", "check-in", "messages"},
+    StaffRole.REGISTRATION_MANAGER: {
+        "dashboard",
+        "logistics",
+        "deletion requests",
+        "check-in",
+        "messages",
+    },
     StaffRole.CHECKIN: {"check-in"},
     StaffRole.REPORTER: {"reports", "surveys"},
 }
