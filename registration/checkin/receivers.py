@@ -13,10 +13,16 @@ from registration.signals import personal_data_erasing, personal_data_requested
 
 @receiver(personal_data_requested, dispatch_uid="checkin.personal_data")
 def personal_data(sender, *, registration: Registration, **kwargs) -> dict[str, Any]:
-    """The days the participant was checked in."""
+    """The days the participant was checked in, each time in the event's zone (named), as
+    the scanner and the attendance list showed it."""
+    zone = registration.event.tz
     return {
         "check_ins": [
-            {"day": row.day.isoformat(), "at": row.at.isoformat() if row.at else None}
+            {
+                "day": row.day.isoformat(),
+                "at": row.at.astimezone(zone).isoformat() if row.at else None,
+                "time_zone": zone.key,
+            }
             for row in CheckIn.objects.filter(registration=registration)
         ]
     }

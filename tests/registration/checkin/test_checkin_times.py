@@ -12,12 +12,19 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from registration.checkin.selectors import checkin_search
 from registration.checkin.services import CheckInError, checkin_perform
-from tests.factories import EventPageFactory, RegistrationFactory, StaffUserFactory
+from registration.links import sign_key
+from tests.factories import (
+    CheckInFactory,
+    EventPageFactory,
+    RegistrationFactory,
+    StaffUserFactory,
+)
 from tests.registration.checkin.checkin_factories import nonce
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +182,26 @@ def test_search_keeps_to_names_not_addresses_or_organisations(event, aigul):
 
     assert checkin_search(event=event, query="osce") == []
     assert checkin_search(event=event, query="Академия") == []
+
+
+def test_participant_data_page_and_export_give_the_event_local_time():
+    # The personal-data link lives as long as the event is recent: an event of today, and a
+    # check-in made directly at 03:14 UTC on its first day (09:14 in Bishkek).
+    event = EventPageFactory(happening_today=True, time_zone="Asia/Bishkek")
+    registration = RegistrationFactory(event=event)
+    at = dt.datetime.combine(event.start_date, dt.time(3, 14), tzinfo=UTC)
+    CheckInFactory(registration=registration, at=at)
+    with translation.override("en"):
+        key = {"key": sign_key(registration)}
+        page = Client().get(reverse("registration:data_html", kwargs=key)).content.decode()
+        export = Client().get(reverse("registration:data_json", kwargs=key)).json()
+
+    assert export["check_ins"] == [
+        {
+            "day": event.start_date.isoformat(),
+            "at": f"{event.start_date.isoformat()}T09:14:00+06:00",
+            "time_zone": "Asia/Bishkek",
+        }
+    ]
+    section = page[page.index('id="data-checkins"') :]
+    assert re.search(r"<li>[^<]*9:14[^<]*\(Asia/Bishkek\)</li>", section)
