@@ -12,11 +12,12 @@ PORT ?= 8000
 # 127.0.0.1.
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: help setup system-deps venv node messages migrate demo serve test test-fast lint format bench clean
+.PHONY: help setup system-deps venv node messages migrate demo serve test test-dates test-fast lint format bench clean
 
 help:
 	@echo "make demo   - set up, load demo content and run the site + task worker on http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run the whole test suite"
+	@echo "make test-dates - the date-sensitive tests again on 31 December and 29 February (faketime)"
 	@echo "make setup  - virtualenv from the lock, browser tools, compiled translations"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks (ratios against a baseline measured in the same run)"
@@ -60,6 +61,30 @@ demo: migrate
 
 test: setup
 	@TESTING=1 DJANGO_SETTINGS_MODULE=conference.test_settings $(PY) -m pytest $(PYTEST_ARGS)
+
+# The tests whose dates are relative to today (event days, "today in the event's zone",
+# registration windows, calendars, retention months, admin wall times), run again with the
+# clock set by Debian's faketime: 22:00 UTC on 31 December (already 1 January east of
+# UTC+02:00; events a month ahead) and 10:00 on 31 December (an event happening today spans
+# the new year), and noon on 29 February. The whole suite passes on these dates too; CI runs
+# only these modules under faketime, for time.
+DATE_TESTS ?= tests/cms/test_admin_timezones.py tests/cms/test_event_page.py \
+	tests/cms/test_index.py tests/cms/test_calendar.py \
+	tests/registration/messaging/test_calendar_ics.py \
+	tests/registration/checkin/test_checkin_services.py \
+	tests/registration/checkin/test_checkin_selectors.py \
+	tests/registration/checkin/test_checkin_times.py \
+	tests/registration/test_registrations_services.py \
+	tests/registration/test_lifecycle_services.py
+FAKE_DATES ?= 2026-12-31T22:00:00 2026-12-31T10:00:00 2028-02-29T12:00:00
+
+test-dates: setup
+	@command -v faketime >/dev/null || { echo "faketime is missing: make system-deps"; exit 1; }
+	@for when in $(FAKE_DATES); do \
+	  echo "--- tests with the clock at $$when UTC ---"; \
+	  TZ=UTC faketime "$${when/T/ }" env TESTING=1 DJANGO_SETTINGS_MODULE=conference.test_settings \
+	    $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) $(DATE_TESTS) || exit 1; \
+	done
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs when they are missing: Chromium for the
 # browser tests, gettext for compiling translations, zbar for QR decoding, fonts for PDFs
-# (badges: every script), poppler-utils to check PDFs.
+# (badges: every script), poppler-utils to check PDFs, faketime for the date tests.
 # As root it uses apt-get; otherwise it prints the one line to run.
 set -euo pipefail
 missing=()
@@ -23,6 +23,8 @@ for font in NotoSansCJK-Regular.ttc NotoSansCJK-Bold.ttc; do
   [ -f "/usr/share/fonts/opentype/noto/$font" ] || { missing+=(fonts-noto-cjk); break; }
 done
 command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils)
+# faketime: `make test-dates` runs the date-sensitive tests at year end and on 29 February.
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # PyICU (name collation for sign-in sheets) has no wheel: pip builds it against Debian's ICU.
 { pkg-config --exists icu-i18n && command -v g++; } >/dev/null 2>&1 || missing+=(libicu-dev pkg-config g++)
 python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else 1)' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
