@@ -136,7 +136,7 @@ class DashboardViewSet(StaffViewSet):
     name = "registration_dashboard"
     url_prefix = "registration/dashboard"
     icon = "clipboard-list"
-    menu_label = gettext_lazy("Registration dashboard")
+    menu_label = gettext_lazy("Event dashboard")
     menu_name = "registration_dashboard"
     menu_order = 205
     menu_roles = PARTICIPANT_ROLES
