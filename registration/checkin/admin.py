@@ -28,7 +28,7 @@ from wagtail import hooks
 from conference.storage import private_file_response
 from registration.admin.viewsets import StaffViewSet
 from registration.checkin import views
-from registration.checkin.logistics import logistics
+from registration.checkin.logistics import logistics, logistics_xlsx, signin_sheet
 from registration.checkin.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
 from registration.checkin.selectors import (
     attendance_by_day,
@@ -228,7 +228,8 @@ class CheckInViewSet(StaffViewSet):
 
 
 class LogisticsViewSet(StaffViewSet):
-    """The logistics summary of one of the user's events (organisers, registration managers)."""
+    """The logistics summary of one of the user's events, its XLSX workbook and the sign-in
+    sheets per day (organisers, registration managers: each view checks the event)."""
 
     name = "logistics"
     url_prefix = "registration/logistics"
@@ -239,12 +240,30 @@ class LogisticsViewSet(StaffViewSet):
     menu_roles = PARTICIPANT_ROLES
 
     def get_urlpatterns(self):
-        return [path("", logistics, name="index")]
+        return [
+            path("", logistics, name="index"),
+            path("<int:event_id>/logistics.xlsx", logistics_xlsx, name="xlsx"),
+            path("<int:event_id>/sign-in-sheet/", signin_sheet, name="signin_sheet"),
+        ]
 
 
 @hooks.register("register_admin_viewset")
 def register_checkin_viewsets():
     return [CheckInViewSet(), LogisticsViewSet()]
+
+
+@hooks.register("register_log_actions")
+def register_logistics_log_actions(actions):
+    actions.register_action(
+        "registration.logistics_exported",
+        gettext_lazy("Logistics exported"),
+        gettext_lazy("Downloaded the logistics workbook"),
+    )
+    actions.register_action(
+        "registration.signin_sheet_printed",
+        gettext_lazy("Sign-in sheet printed"),
+        gettext_lazy("Downloaded a sign-in sheet"),
+    )
 
 
 @hooks.register("register_log_actions")

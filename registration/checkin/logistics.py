@@ -1,23 +1,63 @@
-"""The logistics summary of one event: interpretation head-count per day, needs, visa letters."""
+"""Logistics of one event: the summary screen (interpretation head-count per day, needs, visa
+letters), the same as an XLSX workbook (a named sheet per table) for the venue, interpreters
+and caterers, and a printable sign-in sheet per day (PDF, A4, names in the alphabetical order
+of the chosen language).
+
+Every screen and file shows personal data of the event: organisers and registration managers
+only (``PARTICIPANT_ROLES``), each look or download written to the audit log.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import date as date_format
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from cms.fields import EVENT_LANGUAGES, LANGUAGE_NAMES
 from cms.models import EventPage
-from registration.checkin.selectors import logistics_summary
+from registration.checkin.logistics_selectors import (
+    LogisticsPeople,
+    confirmed_by_name,
+    logistics_people,
+)
+from registration.checkin.selectors import LogisticsSummary, logistics_summary
+from registration.models import Registration
+from registration.models.registrations import PARTICIPANT_FIELDS
 from registration.permissions import (
     PARTICIPANT_ROLES,
     access_log,
+    event_for_staff,
     events_for,
     user_has_event_role,
 )
+from registration.spreadsheets import XlsxSheet, xlsx_workbook
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SIGNIN_TEMPLATE = "registration/admin/signin_sheet.html"
+SIGNIN_STYLESHEET = settings.BASE_DIR / "templates/registration/admin/signin_sheet.css"
+FIELDS = {spec.name: spec for spec in PARTICIPANT_FIELDS}
 
 
+def _order_language(request: HttpRequest) -> str:
+    """The language whose alphabetical order the names follow: ``?order=`` if it is one of
+    the event languages, else the language the staff member reads the admin in."""
+    chosen = request.GET.get("order", "")
+    return chosen if chosen in LANGUAGE_NAMES else translation.get_language() or "en"
+
+
+@require_GET
 def logistics(request: HttpRequest) -> HttpResponse:
     """Choose an event (of the user's), then its summary. Names shown are logged as access."""
     events = events_for(request.user, *PARTICIPANT_ROLES).order_by("-start_date")
@@ -38,7 +78,240 @@ def logistics(request: HttpRequest) -> HttpResponse:
         "events": events,
         "event": event,
         "summary": summary,
+        "order": _order_language(request),
+        "order_choices": EVENT_LANGUAGES,
         "page_title": _("Logistics summary"),
         "header_icon": "list-ul",
     }
+    if event is not None:
+        context["xlsx_url"] = reverse("logistics:xlsx", args=[event.source.pk])
+        context["signin_url"] = reverse("logistics:signin_sheet", args=[event.source.pk])
     return TemplateResponse(request, "registration/admin/logistics.html", context)
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _person_columns() -> list[str]:
+    return [str(FIELDS[name].label) for name in ("family_name", "given_name", "organisation")] + [
+        str(FIELDS["country"].label)
+    ]
+
+
+def _person(registration: Registration) -> list[str]:
+    return [
+        FIELDS[name].display(registration)
+        for name in ("family_name", "given_name", "organisation", "country")
+    ]
+
+
+def logistics_sheets(summary: LogisticsSummary, people: LogisticsPeople) -> list[XlsxSheet]:
+    """The summary's tables, one sheet each, in the active language: head-count per
+    interpretation language and day (and check-ins so far), who needs what (accessibility,
+    dietary), who needs a visa support letter, and the totals. Numbers stay numbers."""
+    names = [name or _("No interpretation") for _code, name in summary.language_columns]
+    interpretation = XlsxSheet(
+        title=_("Interpretation"),
+        header=[
+            _("Day"),
+            *names,
+            _("Confirmed"),
+            *[_("%(language)s: checked in") % {"language": name} for name in names],
+        ],
+        rows=[
+            [
+                day,
+                *[expected for expected, _checked in cells],
+                summary.confirmed,
+                *[checked for _expected, checked in cells],
+            ]
+            for day, cells in summary.per_day
+        ],
+    )
+    access = XlsxSheet(
+        title=_("Accessibility"),
+        header=[
+            *_person_columns(),
+            str(FIELDS["access_needs"].label),
+            str(FIELDS["access_needs_other"].label),
+            str(FIELDS["interpretation_language"].label),
+            str(FIELDS["email"].label),
+            str(FIELDS["phone"].label),
+        ],
+        rows=[
+            [
+                *_person(r),
+                *[
+                    FIELDS[name].display(r)
+                    for name in (
+                        "access_needs",
+                        "access_needs_other",
+                        "interpretation_language",
+                        "email",
+                        "phone",
+                    )
+                ],
+            ]
+            for r in people.access
+        ],
+    )
+    dietary = XlsxSheet(
+        title=_("Dietary"),
+        header=[
+            *_person_columns(),
+            str(FIELDS["dietary"].label),
+            str(FIELDS["dietary_needs"].label),
+        ],
+        rows=[
+            [*_person(r), FIELDS["dietary"].display(r), FIELDS["dietary_needs"].display(r)]
+            for r in people.dietary
+        ],
+    )
+    # The registration form asks only whether a letter is needed (``visa_letter``): no
+    # passport, nationality or travel dates are collected, so the letter's writer gets the
+    # person's name, country, organisation, position and how to reach them.
+    visa = XlsxSheet(
+        title=_("Visa letters"),
+        header=[
+            *_person_columns(),
+            str(FIELDS["position"].label),
+            str(FIELDS["email"].label),
+            str(FIELDS["phone"].label),
+        ],
+        rows=[
+            [*_person(r), *[FIELDS[name].display(r) for name in ("position", "email", "phone")]]
+            for r in people.visa_letters
+        ],
+    )
+    totals = XlsxSheet(
+        title=_("Totals"),
+        header=[_("What"), _("Need"), _("Participants")],
+        rows=[
+            [_("Confirmed participants"), "", summary.confirmed],
+            *[[_("Accessibility needs"), str(label), n] for label, n in summary.access],
+            [_("Accessibility needs"), _("Other accessibility needs"), len(summary.access_other)],
+            *[[_("Dietary requirements"), str(label), n] for label, n in summary.dietary],
+            [_("Dietary requirements"), _("Other dietary needs"), len(summary.dietary_other)],
+            [_("Visa support letters"), "", len(summary.visa_letters)],
+        ],
+    )
+    return [interpretation, access, dietary, visa, totals]
+
+
+@require_GET
+def logistics_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The logistics workbook of the event; the download is written to the audit log."""
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
+    language = _order_language(request)
+    data = xlsx_workbook(
+        logistics_sheets(
+            logistics_summary(event=event), logistics_people(event=event, language=language)
+        )
+    )
+    access_log(user=request.user, event=event, action="registration.logistics_exported")
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="logistics-{event.slug}.xlsx"'
+    return response
+
+
+# --- Sign-in sheet (PDF) ---------------------------------------------------------------------
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _page_number_css() -> str:
+    """The footer's "Page 2 of 5" in the active language, as CSS generated content."""
+    text = _("Page %(page)s of %(pages)s") % {"page": "\0page\0", "pages": "\0pages\0"}
+    parts = []
+    for i, piece in enumerate(text.split("\0")):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return "@page { @bottom-right { content: " + " ".join(parts) + "; } }"
+
+
+def signin_sheet_pdf(
+    *, event: EventPage, day: dt.date, people: list[Registration], order: str
+) -> bytes:
+    """One day's sign-in sheet as A4 PDF bytes, in the active language: the event's title and
+    the date on every page, a numbered row per person (name, organisation, country) with a box
+    to sign in, "Page n of m" below. Fonts are embedded (WeasyPrint embeds subsets).
+    Side effects: none."""
+    # Heavy library (WeasyPrint, STYLE rule 9): only PDF downloads need it.
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    localized = event.localized
+    context = {
+        "event_title": localized.title,
+        "day_label": date_format(day, "l, j E Y"),
+        "place": ", ".join(
+            p for p in [event.city, str(event.country.name) if event.country else ""] if p
+        ),
+        "people": [
+            {
+                "family_name": r.family_name,
+                "given_name": r.given_name,
+                "organisation": r.organisation,
+                "country": str(r.country.name) if r.country else "",
+            }
+            for r in people
+        ],
+        "language": translation.get_language() or "en",
+        "order_name": LANGUAGE_NAMES.get(order, order),
+    }
+    html = render_to_string(SIGNIN_TEMPLATE, context)
+    fonts = FontConfiguration()
+    stylesheets = [
+        CSS(filename=str(SIGNIN_STYLESHEET), font_config=fonts),
+        CSS(string=_page_number_css(), font_config=fonts),
+    ]
+    return HTML(string=html).write_pdf(stylesheets=stylesheets, font_config=fonts)
+
+
+def _event_day(event: EventPage, value: str) -> dt.date | None:
+    """``value`` (``2026-05-12``) if it is one of the event's days, else None."""
+    try:
+        day = parse_date(value or "")
+    except ValueError:  # well formed but no such date (2026-02-30)
+        return None
+    return day if day in event.days else None
+
+
+@require_GET
+def signin_sheet(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The sign-in sheet of ``?day=`` for the event's confirmed participants, names in the
+    order of ``?order=`` (a language code; default the admin's language). A day that is not
+    the event's goes back to the summary with a translated reason. The download is written to
+    the audit log: the sheet lists every participant."""
+    event = event_for_staff(request.user, event_id, PARTICIPANT_ROLES)
+    day = _event_day(event, request.GET.get("day", ""))
+    if day is None:
+        # Back to the summary with the reason (a 404 under /admin/ would be redirected to
+        # the public site's page-not-found by the language middleware, without it).
+        messages.error(
+            request,
+            _("There is no sign-in sheet for that day: the event runs from %(start)s to %(end)s.")
+            % {
+                "start": date_format(event.start_date, "j E Y"),
+                "end": date_format(event.end_date, "j E Y"),
+            },
+        )
+        return redirect(f"{reverse('logistics:index')}?event={event.pk}")
+    order = _order_language(request)
+    people = confirmed_by_name(event=event, language=order)
+    data = signin_sheet_pdf(event=event, day=day, people=people, order=order)
+    access_log(
+        user=request.user,
+        event=event,
+        action="registration.signin_sheet_printed",
+        data={"day": day.isoformat(), "participants": len(people)},
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="sign-in-{event.slug}-{day.isoformat()}.pdf"'
+    )
+    return response

@@ -343,6 +343,8 @@ QUERIES = {
     "wagtailsnippetchoosers_registration_registration:chosen_multiple": ("?id={w.b2.pk}",),
     "checkin_admin:search": ("?q={w.b2.family_name:.10}",),
     "logistics:index": ("?event={w.event_b.pk}",),
+    "logistics:xlsx": ("?order=kk",),
+    "logistics:signin_sheet": ("?day={w.event_b.start_date:%Y-%m-%d}", "?day=1999-01-01"),
     "messaging_admin:log": ("?q={w.b2.email:.10}",),
 }
 
