@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -119,11 +120,22 @@ class ExportForm(forms.Form):
 @require_GET
 def report_index(request: HttpRequest) -> HttpResponse:
     """The events whose report the user may open."""
-    events = (
+    events = list(
         events_for(request.user, *REPORT_ROLES)
         .filter(locale=Locale.get_default())
         .order_by("-start_date")
     )
+    # Each event under its title in the user's language, when its page has a live copy in it.
+    titles = dict(
+        EventPage.objects.live()
+        .filter(
+            translation_key__in=[e.translation_key for e in events],
+            locale__language_code=(translation.get_language() or "")[:2],
+        )
+        .values_list("translation_key", "title")
+    )
+    for event in events:
+        event.local_title = titles.get(event.translation_key, event.title)
     return TemplateResponse(
         request,
         "registration/report/index.html",
@@ -248,11 +260,11 @@ def _report_page(
         "form": form,
         "edit_form": edit_form,
         "editing_id": editing.pk if editing is not None and edit_form is not None else None,
-        "export_form": ExportForm(initial={"language": request.LANGUAGE_CODE[:2]}),
+        "export_form": ExportForm(initial={"language": (translation.get_language() or "en")[:2]}),
         "exports": recent,
         "page_title": _("Report"),
-        "page_subtitle": event.title,
-        "header_title": _("Report: %(event)s") % {"event": event.title},
+        "page_subtitle": report.title,
+        "header_title": _("Report: %(event)s") % {"event": report.title},
         "header_icon": "doc-full",
         "survey_edit_url": _survey_edit_url(event),
         **exporters.report_context(report),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from registration.reports.selectors import Report, Split, date_text
-from registration.spreadsheets import xlsx_cells
+from registration.spreadsheets import XlsxSheet, column_widths, xlsx_add_sheet
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BRAND = (11, 79, 138)
@@ -493,41 +493,44 @@ def pre_post_table(report: Report) -> tuple[list[str], list[list]]:
 # --- XLSX ------------------------------------------------------------------------------
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sheet"
-    name, i = clean, 2
-    while name in used:
-        suffix = f" ({i})"
-        name, i = clean[: 31 - len(suffix)] + suffix, i + 1
-    used.add(name)
-    return name
+def _percent_headers() -> set[str]:
+    """Headers of the columns of shares, written as fractions in a percent format so that
+    sums and charts work in Excel."""
+    return {str(_("Share of women")), str(_("Share of confirmed")), str(_("Share"))}
 
 
 def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
-    """The data annex: one sheet per table, numbers as numbers, shares as percentages."""
+    """The data annex: one named sheet per table (frozen bold header, column widths: the
+    shared ``registration.spreadsheets.xlsx_workbook``), numbers as numbers, shares as
+    percentages, text never a formula."""
     # Heavy library (openpyxl, STYLE rule 9): only XLSX exports need it.
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.cell import WriteOnlyCell
 
     progress = progress or (lambda p: None)
-    wb = Workbook()
-    wb.remove(wb.active)
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
-    bold = Font(bold=True)
+    percent = _percent_headers()
 
     def sheet(title: str, header: list[str], rows: list[list]) -> None:
-        ws = wb.create_sheet(_sheet_title(title, used))
-        ws.append(xlsx_cells(ws, [str(h) for h in header]))
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            # Answers and names are text, never formulas (``registration.spreadsheets``).
-            ws.append(xlsx_cells(ws, [_xlsx_value(v) for v in row]))
-        for i, h in enumerate(header, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = max(12, min(60, len(str(h)) + 4))
-        ws.column_dimensions["A"].width = 40
-        ws.freeze_panes = "A2"
+        shares = {i for i, h in enumerate(header) if str(h) in percent}
+
+        def cells():
+            # Run by ``xlsx_add_sheet`` after it made the sheet: the newest one is this one.
+            worksheet = workbook.worksheets[-1]
+            for row in rows:
+                out = []
+                for i, value in enumerate(row):
+                    value = _xlsx_value(value)
+                    if i in shares and isinstance(value, float):
+                        value = WriteOnlyCell(worksheet, value=value)
+                        value.number_format = "0%"
+                    out.append(value)
+                yield out
+
+        widths = column_widths(header, [[_xlsx_value(v) for v in row] for row in rows])
+        widths[0] = max(widths[0], 40.0) if widths else 40.0
+        xlsx_add_sheet(workbook, XlsxSheet(title, header, cells(), widths=widths), used)
 
     # Shares are written as fractions with a percent format, so sums and charts work in Excel.
     summary_rows = [
@@ -637,17 +640,8 @@ def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
         ["#", _("Recommendation"), _("Session")],
         [[r.order, r.text, r.session] for r in report.recommendations],
     )
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, float) and ws.cell(1, cell.column).value in (
-                    str(_("Share of women")),
-                    str(_("Share of confirmed")),
-                    str(_("Share")),
-                ):
-                    cell.number_format = "0%"
     out = io.BytesIO()
-    wb.save(out)
+    workbook.save(out)
     progress(100)
     return out.getvalue()
 

@@ -46,9 +46,10 @@ def check_in(registration, day: dt.date) -> CheckIn:
     return CheckInFactory(registration=registration, day=day)
 
 
-def hand_counted_event():
-    """The event of ``PEOPLE``; returns (event, {given name: registration})."""
-    event = past_event()
+def hand_counted_event(**fields):
+    """The event of ``PEOPLE`` (``fields`` go to the page); returns (event, {given name:
+    registration})."""
+    event = past_event(**fields)
     people = {}
     for name, (sex, country, org, role, interp, status, days) in PEOPLE.items():
         reg = RegistrationFactory(
