@@ -400,7 +400,8 @@ def search_filter(query: str, field: str = "search_text") -> models.Q:
     ``query``, each as written (lower-case) or as ``search_key`` turns it; partial words match.
     An empty query matches everything."""
     condition = models.Q()
-    for word in (query or "").split():
+    # A NUL byte (a pasted or crafted query) is a separator: PostgreSQL refuses it in a string.
+    for word in (query or "").replace("\x00", " ").split():
         as_written = models.Q(**{f"{field}__contains": unicodedata.normalize("NFKC", word).lower()})
         as_latin = models.Q()
         for part in search_key(word).split():
