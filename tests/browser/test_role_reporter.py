@@ -127,6 +127,10 @@ def test_reporter_edits_reorders_deletes_and_downloads(live_server, page, axe, l
     page.goto(f"{live_server.url}/admin/reports/")
     assert page.title().startswith(text["reports"])
     assert axe(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, f"{language}-index-320")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name=text["title"].split(": ", 1)[1]).first.click()
     page.wait_for_load_state()
 
