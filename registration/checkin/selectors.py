@@ -152,7 +152,8 @@ def checkin_search(
     A name is found in either script ("Nurlanova" finds "Нурланова" and back) through
     ``Registration.search_text``. One query whatever the number of matches.
     """
-    words = [w for w in (query or "").split() if len(w) >= 2][:4]
+    # PostgreSQL refuses a NUL character in a query string: it can only be noise here.
+    words = [w for w in (query or "").replace("\x00", "").split() if len(w) >= 2][:4]
     if not words:
         return []
     today = timezone.localtime(now or timezone.now(), event.tz).date()

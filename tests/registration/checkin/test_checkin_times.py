@@ -15,6 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from registration.checkin.selectors import checkin_search
 from registration.checkin.services import CheckInError, checkin_perform
@@ -205,3 +207,17 @@ def test_participant_data_page_and_export_give_the_event_local_time():
     ]
     section = page[page.index('id="data-checkins"') :]
     assert re.search(r"<li>[^<]*9:14[^<]*\(Asia/Bishkek\)</li>", section)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=60))
+@example(query="Nurla\x00nova")  # PostgreSQL refuses NUL in a query string
+def test_search_answers_any_text_in_json(client, event, checker, aigul, query):
+    client.force_login(checker)
+
+    response = client.get(reverse("checkin_admin:search", args=[event.pk]), {"q": query})
+
+    assert response.status_code == 200
+    assert isinstance(response.json()["results"], list)
