@@ -215,3 +215,30 @@ def test_checkin_staff_wrong_day_is_amber_and_names_the_person(live_server, page
     assert page.locator("#scanner-time").is_hidden()
     assert not CheckIn.objects.exists()
     assert axe(page) == []
+
+
+def test_attendance_shows_the_scan_at_the_same_event_time(live_server, page, axe):
+    event = workshop(happening_today=True)
+    door = checkin_user(event, "en")
+    organiser = StaffUserFactory(username="org", roles=["organiser"], roles__event=event)
+    person = aigul(event)
+    login(page.context, live_server, door)
+    page.goto(live_server.url + reverse("checkin_admin:scanner", args=[event.pk]))
+    scan_code(page, person.badge_token)
+    result_code(page, "checked_in")
+    scanner_time = page.locator("#scanner-time").inner_text()
+
+    page.context.clear_cookies()
+    login(page.context, live_server, organiser)
+    page.goto(live_server.url + reverse("checkin_admin:attendance", args=[event.pk]))
+    title = page.title()
+    row = page.get_by_role("row").filter(has_text="Айгуль Нурланова").last.inner_text()
+    header = page.get_by_role("columnheader", name="Time (Asia/Bishkek)").count()
+    shot(page, "attendance")
+
+    local = timezone.localtime(CheckIn.objects.get().at, ZONE_INFO).strftime("%H:%M")
+    assert scanner_time == f"{local}, Asia/Bishkek (UTC+06:00)"
+    assert row.split("\t")[0] == local
+    assert header == 1
+    assert title.startswith("Attendance: Community policing workshop - ")
+    assert axe(page) == []
