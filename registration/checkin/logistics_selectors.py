@@ -20,8 +20,8 @@ def _by_name(registration: Registration) -> tuple[str, str, str]:
 
 def confirmed_by_name(*, event: EventPage, language: str) -> list[Registration]:
     """The event's confirmed participants by family name, then given name, in ``language``'s
-    alphabetical order (one query). Registrations belong to the default-locale page, so a
-    translated page is looked up through its source."""
+    alphabetical order (two queries: the page's locale, the rows). Registrations belong to the
+    default-locale page, so a translated page is looked up through its source."""
     rows = Registration.objects.filter(event=event.source, status=RegistrationStatus.CONFIRMED)
     return sorted_names(rows, language=language, names=_by_name)
 
@@ -37,7 +37,8 @@ class LogisticsPeople:
 
 def logistics_people(*, event: EventPage, language: str) -> LogisticsPeople:
     """Who asked for accessibility support, who has dietary needs, who needs a visa support
-    letter (one query). Only confirmed participants: the venue and caterers plan for them."""
+    letter (two queries, as ``confirmed_by_name``). Only confirmed participants: the venue and
+    caterers plan for them."""
     people = confirmed_by_name(event=event, language=language)
     return LogisticsPeople(
         access=[r for r in people if r.access_needs or r.access_needs_other],

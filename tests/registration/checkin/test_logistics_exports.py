@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from wagtail.models import PageLogEntry
 
+from registration.checkin.logistics_selectors import logistics_people
 from registration.models.audit import EventLogEntry
 from tests.factories import (
     CheckInFactory,
@@ -186,3 +187,13 @@ def test_logistics_page_offers_the_downloads(client, event, people):
     assert f'action="{reverse("logistics:signin_sheet", args=[event.pk])}"' in html
     assert '<option value="2026-05-12">' in html
     assert '<option value="2026-05-13">' in html
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_people_lists_take_the_same_queries_at_any_size(event, size, django_assert_num_queries):
+    RegistrationFactory.create_batch(size, event=event, visa_letter=True, dietary=["vegan"])
+
+    with django_assert_num_queries(2):  # the event's locale, the registrations
+        people = logistics_people(event=event, language="ru")
+
+    assert (len(people.visa_letters), len(people.dietary), len(people.access)) == (size, size, 0)
