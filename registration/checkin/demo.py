@@ -1,4 +1,5 @@
-"""Demo check-ins: the past mentors' training has arrivals on both of its days.
+"""Demo check-ins: the past mentors' training has arrivals on both of its days; the summary
+names the workshop that runs on the day the demo is loaded (``scan_today``), to scan at once.
 
 The data is ``registration/checkin/demo.json``: who arrived (by e-mail), on which day of the
 event and at what local time. Idempotent: every check-in has a fixed nonce derived from the
@@ -68,3 +69,19 @@ def load(*, write: Callable[[str], None] | None = None) -> None:
         )
         made += created
     write(f"  Check-ins: {made} new on the mentors' training ({len(people)} confirmed).")
+    _scan_today(data, write)
+
+
+def _scan_today(data: dict[str, Any], write: Callable[[str], None]) -> None:
+    """Say which demo event runs today, so the scanner can be tried at once."""
+    event = cms_demo.demo_events().get(data.get("scan_today", ""))
+    if event is None:
+        return
+    confirmed = Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED
+    ).count()
+    write(
+        f"  Check-in today: “{event.title}” ({event.city}, {event.start_date:%d %b}–"
+        f"{event.end_date:%d %b}, {event.time_zone}), {confirmed} confirmed to scan: log in as "
+        f"{data['by']} and open Check-in → Open scanner."
+    )

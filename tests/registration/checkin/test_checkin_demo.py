@@ -39,12 +39,15 @@ def test_demo_checkins_on_both_days_and_idempotent():
 def test_demo_workshop_can_be_scanned_at_once_by_the_checkin_user():
     demo.load()
     registration_demo.load()
-    demo_checkin.load()
+    lines = []
+    demo_checkin.load(write=lines.append)
     workshop = demo.demo_events()["community-policing-workshop"]
     staff = User.objects.get(username="checkin")
     aigul = Registration.objects.get(event=workshop, family_name="Нурланова")
 
-    result = checkin_perform(event=workshop, token=aigul.badge_token, by=staff, nonce="demo-scan-0001")
+    result = checkin_perform(
+        event=workshop, token=aigul.badge_token, by=staff, nonce="demo-scan-0001"
+    )
 
     assert result.code == "checked_in"
     assert result.checkin.day == workshop.start_date
@@ -55,3 +58,8 @@ def test_demo_workshop_can_be_scanned_at_once_by_the_checkin_user():
     ).count()
     assert confirmed >= 5
     assert not CheckIn.objects.filter(registration__event=workshop).exclude(pk=result.checkin.pk)
+    assert any(
+        line.startswith("  Check-in today: “Community policing workshop for district inspectors”")
+        and "Asia/Bishkek), 6 confirmed to scan: log in as checkin" in line
+        for line in lines
+    )
