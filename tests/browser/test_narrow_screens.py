@@ -152,10 +152,20 @@ PAGES = [
         "registration_manager",
         lambda s: reverse("wagtailsnippets_registration_registration:list"),
     ),
-    ("logistics", "organiser", lambda s: reverse("logistics:index")),
+    ("logistics", "organiser", lambda s: f"{reverse('logistics:index')}?event={s['event'].pk}"),
     ("checkin", "checkin", lambda s: reverse("checkin_admin:index")),
     ("scanner", "checkin", lambda s: reverse("checkin_admin:scanner", args=[s["event"].pk])),
     ("messages", "registration_manager", lambda s: reverse("messaging_admin:index")),
+    (
+        "message-log",
+        "registration_manager",
+        lambda s: reverse("messaging_admin:log", args=[s["event"].pk]),
+    ),
+    (
+        "attendance",
+        "registration_manager",
+        lambda s: reverse("checkin_admin:attendance", args=[s["event"].pk]),
+    ),
     ("reports", "reporter", lambda s: reverse("reports_admin:index")),
 ]
 

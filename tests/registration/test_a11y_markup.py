@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale
 
 from cms.models import BackgroundPaper
-from registration.links import manage_url
+from registration.links import manage_url, sign_key
 from registration.reports.services.surveys import survey_url
 from tests.cms.conftest import make_document
 from tests.factories import (
@@ -263,3 +265,14 @@ def test_event_without_approval_says_nothing_about_approval(client):
     assert APPROVAL_EN not in form
     assert "approved" not in page
     assert "approved" not in form
+
+
+def test_cancel_page_marks_an_english_event_title_on_a_ukrainian_page(client):
+    registration = RegistrationFactory(event=event_create(translations=()), language="uk")
+    with translation.override("uk"):
+        url = reverse("registration:cancel", args=[sign_key(registration)])
+
+    soup = _soup(client.get(url))
+
+    assert soup.html["lang"] == "uk"
+    assert soup.select_one("h1 .subtitle")["lang"] == "en"
