@@ -81,6 +81,13 @@ class RecommendationForm(forms.Form):
             "day", "start_time", "sort_order"
         )
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A screen reader reads the error with the field (the list's id in _rec_fields.html).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
 
 #: What the buttons beside a recommendation do (``action`` of the POST).
 RECOMMENDATION_ACTIONS = ("edit", "up", "down", "delete")

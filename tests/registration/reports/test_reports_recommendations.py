@@ -129,6 +129,7 @@ def test_empty_edit_shows_the_translated_error_on_the_field_and_saves_nothing(
     assert f'<ul class="error-message" id="id_edit-text_error"><li>{error}</li></ul>' in (
         response.text
     )
+    assert 'aria-describedby="id_edit-text_error"' in response.text
     assert recs(event) == [("Keep me", 0)]
     assert not EventLogEntry.objects.filter(action__startswith="report.recommendation").exists()
 
