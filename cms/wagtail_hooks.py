@@ -4,6 +4,8 @@ who may download a document at ``/documents/<id>/<file>``."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Locale
@@ -85,6 +87,12 @@ class EventSnippetsGroup(SnippetViewSetGroup):
 
 
 register_snippet(EventSnippetsGroup)
+
+
+@hooks.register("insert_editor_js")
+def rich_text_editors_named() -> str:
+    """Rich text boxes of the page and snippet editors are named after their field's label."""
+    return format_html('<script src="{}" defer></script>', static("js/admin-rich-text-labels.js"))
 
 
 #: Hook name: ``fn(request=..., event_ids=...) -> bool`` says whether the request may read
