@@ -54,6 +54,9 @@ def test_nine_oclock_for_a_bishkek_event_is_three_utc_and_shows_nine(admin_clien
     text = re.sub(r"\s+", " ", page.content.decode())
     assert f"Registration opens on {day.day} " in text
     assert re.search(r"Registration opens on [^<]*, 09:00\.", text), text
+    form_page = admin_client.get(f"{event.url}register/")
+    form_text = re.sub(r"\s+", " ", form_page.content.decode())
+    assert re.search(r"Registration opens on [^<]*, 09:00\.", form_text), form_text
 
 
 def test_editing_shows_the_stored_time_in_the_event_zone_and_names_it(admin_client, index):
