@@ -3,8 +3,12 @@ from the page's chooser, in that locale; Russian and Ukrainian titles give Latin
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail.models import Locale
 
 from cms.models import EventIndexPage, EventPage, FieldOfWork, Room, Session, Speaker
@@ -146,3 +150,28 @@ def test_two_events_with_one_cyrillic_title_get_numbered_slugs(admin_client, ru_
         "seminar",
         "seminar-2",
     ]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=st.text(min_size=1, max_size=40), slug=st.text(max_size=40))
+def test_random_title_and_slug_give_a_latin_slug_or_a_field_error(
+    admin_client, ru_index, title, slug
+):
+    draft = EventPage.objects.filter(slug="template").first() or make_event(
+        ru_index.get_parent().specific, publish=False, slug="template"
+    )
+    url = reverse("wagtailadmin_pages:add", args=["cms", "eventpage", ru_index.pk])
+    before = EventPage.objects.count()
+
+    response = admin_client.post(url, event_form_data(draft, title=title, slug=slug))
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        made = EventPage.objects.latest("pk")
+        assert re.fullmatch(r"[-a-zA-Z0-9_]+", made.slug), made.slug
+        made.delete()
+    else:
+        assert response.context["form"].errors
+        assert EventPage.objects.count() == before

@@ -5,11 +5,14 @@ staff roles get no page rights."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Locale
 
+from cms import demo as cms_demo
 from cms.models import EventIndexPage, EventPage
+from registration import demo as registration_demo
 from registration.models.registrations import EventRole, StaffRole
 from registration.permissions import event_group_name, roles_sync_groups
 from tests.cms.conftest import event_form_data, make_event
@@ -189,3 +192,28 @@ def test_sync_is_idempotent(organiser, events):
     )
     assert before == after
     assert _can(organiser, mine).can_publish()
+
+
+def test_demo_organiser_edits_and_publishes_the_demo_events_and_nobody_else_does(client):
+    cms_demo.load()
+    registration_demo.load()
+    registration_demo.load()  # twice: the permissions are made once
+    users = get_user_model().objects
+    organiser = users.get(username="organiser")
+    events = EventPage.objects.filter(pk__in=EventRole.objects.values("event_id"))
+    assert events.exists()
+    for event in events:
+        for copy in EventPage.objects.filter(translation_key=event.translation_key):
+            assert _can(organiser, copy).can_publish(), copy
+    for index in EventIndexPage.objects.all():
+        assert _can(organiser, index).can_add_subpage(), index.locale
+        assert not _can(organiser, index).can_edit()
+    for username in ("registrations", "checkin", "reporter"):
+        user = users.get(username=username)
+        assert not any(_can(user, event).can_edit() for event in events)
+        assert not any(
+            _can(user, index).can_add_subpage() for index in EventIndexPage.objects.all()
+        )
+    client.force_login(organiser)
+    index = EventIndexPage.objects.filter(locale__language_code="en").first()
+    assert client.get(reverse("wagtailadmin_explore", args=[index.pk])).status_code == 200
