@@ -31,6 +31,7 @@ from tests.registration.messaging.messages_helpers import confirmed, event_with_
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "http://127.0.0.1:8100"
+_MAKE_ENV = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SITE_URL", "HOST", "PORT"}
 
 
 def _url_lines(ics: bytes) -> list[str]:
@@ -42,6 +43,8 @@ def test_make_demo_passes_the_port_into_site_url():
     dry_run = subprocess.run(
         ["make", "-n", "demo", "PORT=8100"],
         cwd=ROOT,
+        # Not the settings of a `make test` this runs under, nor a SITE_URL of the shell.
+        env={k: v for k, v in os.environ.items() if k not in _MAKE_ENV},
         capture_output=True,
         text=True,
         check=True,
