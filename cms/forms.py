@@ -109,7 +109,9 @@ class EventPageForm(EventTimeZoneFormMixin, WagtailAdminPageForm):
         if slug and slug.isascii():
             return slug
         slug = slugify(anyascii(slug or self.cleaned_data.get("title") or ""))[:255].strip("-")
-        if not slug or self.parent_page is None:
+        if not slug:  # nothing Latin to make it of (a title of symbols): ask for one
+            raise forms.ValidationError(self.fields["slug"].error_messages["required"])
+        if self.parent_page is None:
             return slug
         # Wagtail's own check (in clean) reports a taken slug the user typed; one made here
         # gets a number instead, as Wagtail does for a slug it makes.

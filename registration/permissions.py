@@ -161,17 +161,18 @@ def event_group_name(event: EventPage) -> str:
     return f"{EVENT_GROUP_PREFIX}{event.pk}"
 
 
-def event_page_access_sync(event: EventPage) -> Group:
+def event_page_access_sync(event: EventPage, *, pages: bool = True) -> Group:
     """Make the event's own group: edit and publish on every locale's copy of the event; its
     members are the users holding the organiser role on it, nobody else (idempotent).
 
     Run when a role is given, changed or taken away and when a copy of the event is made in
     another locale, so the permission follows the role. Side effects: the group, its
-    ``GroupPagePermission`` rows and its members.
+    ``GroupPagePermission`` rows and its members (``pages=False``: the members only, as when a
+    role goes with its event, whose permission rows are being deleted too).
     """
     source = event.source
     group, _created = Group.objects.get_or_create(name=event_group_name(source))
-    permissions = _page_permissions(EVENT_PAGE_PERMISSIONS)
+    permissions = _page_permissions(EVENT_PAGE_PERMISSIONS) if pages else []
     for page in Page.objects.filter(translation_key=source.translation_key):
         for permission in permissions:
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
@@ -213,7 +214,7 @@ def event_creator_role_assign(page: EventPage) -> EventRole | None:
     return event_role_assign(user=owner, event=source, role=StaffRole.ORGANISER)
 
 
-def _user_events_resync(user, event_id: int) -> None:
+def _user_events_resync(user, event_id: int, *, pages: bool = True) -> None:
     """Resync ``event_id`` and every event whose group ``user`` is in (a role edited from
     one event to another leaves the first)."""
     ids = {event_id}
@@ -224,7 +225,7 @@ def _user_events_resync(user, event_id: int) -> None:
         if suffix.isdigit():
             ids.add(int(suffix))
     for event in EventPage.objects.filter(pk__in=ids):
-        event_page_access_sync(event)
+        event_page_access_sync(event, pages=pages)
         event_page_ownership_revoke(user=user, event=event)
 
 
@@ -234,7 +235,9 @@ def _role_saved(sender, instance: EventRole, raw: bool = False, **kwargs) -> Non
 
 
 def _role_deleted(sender, instance: EventRole, **kwargs) -> None:
-    _user_events_resync(instance.user, instance.event_id)
+    # No permission rows are made here: the role may be going with its event, whose rows are
+    # being deleted in the same transaction; a row made now would point at a deleted page.
+    _user_events_resync(instance.user, instance.event_id, pages=False)
 
 
 def _event_page_saved(sender, instance: EventPage, created: bool, raw: bool = False, **kwargs):

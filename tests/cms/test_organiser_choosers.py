@@ -175,3 +175,14 @@ def test_random_title_and_slug_give_a_latin_slug_or_a_field_error(
     else:
         assert response.context["form"].errors
         assert EventPage.objects.count() == before
+
+
+def test_a_title_with_nothing_to_transliterate_asks_for_a_slug(admin_client, ru_index):
+    draft = make_event(ru_index.get_parent().specific, publish=False, slug="template")
+    url = reverse("wagtailadmin_pages:add", args=["cms", "eventpage", ru_index.pk])
+
+    response = admin_client.post(url, event_form_data(draft, title="★★★", slug=""))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"] == ["This field is required."]
+    assert not EventPage.objects.filter(title="★★★").exists()

@@ -161,6 +161,21 @@ def test_removing_the_role_takes_the_page_rights_away(client, organiser, events,
     assert not Group.objects.get(name=event_group_name(mine)).user_set.exists()
 
 
+def test_an_organised_event_can_be_deleted_with_its_copies(organiser, events):
+    mine, _theirs = events
+    copy = mine.copy_for_translation(Locale.objects.get(language_code="ru"))
+    copy.save_revision()
+    assert _can(organiser, copy).can_edit()
+
+    copy.delete()
+    EventPage.objects.get(pk=mine.pk).delete()
+
+    assert not EventRole.objects.filter(user=organiser).exists()
+    group = Group.objects.get(name=event_group_name(mine))
+    assert not group.user_set.exists()
+    assert not group.page_permissions.exists()
+
+
 @pytest.mark.parametrize(
     "role", [StaffRole.REGISTRATION_MANAGER, StaffRole.CHECKIN, StaffRole.REPORTER]
 )
