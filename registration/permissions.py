@@ -140,9 +140,8 @@ def organiser_page_access_sync(group: Group | None = None) -> None:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=index, permission=permission
             )
-    root = Collection.get_first_root_node()
-    if root is None:
-        return
+    # Wagtail's migration makes the root collection; a flushed database has none.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for app_label, codename in ORGANISER_COLLECTION_PERMISSIONS:
         permission = Permission.objects.filter(
             content_type__app_label=app_label, codename=codename

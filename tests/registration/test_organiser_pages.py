@@ -232,3 +232,26 @@ def test_demo_organiser_edits_and_publishes_the_demo_events_and_nobody_else_does
     client.force_login(organiser)
     index = EventIndexPage.objects.filter(locale__language_code="en").first()
     assert client.get(reverse("wagtailadmin_explore", args=[index.pk])).status_code == 200
+
+
+def test_organiser_may_upload_papers_and_photos_and_edit_the_event_directory(organiser):
+    from wagtail.documents.permissions import permission_policy as documents
+    from wagtail.images.permissions import permission_policy as images
+
+    for policy in (documents, images):
+        assert policy.user_has_permission(organiser, "add")
+        assert policy.user_has_permission(organiser, "choose")
+    for model in ("room", "speaker", "organiser"):
+        assert organiser.has_perm(f"cms.add_{model}")
+        assert organiser.has_perm(f"cms.change_{model}")
+    assert not organiser.has_perm("cms.change_fieldofwork")
+    assert organiser.has_perm("simple_translation.submit_translation")
+
+
+def test_registration_manager_may_not_upload_or_translate(events):
+    from wagtail.documents.permissions import permission_policy as documents
+
+    manager = StaffUserFactory(roles=[StaffRole.REGISTRATION_MANAGER], roles__event=events[0])
+    assert not documents.user_has_permission(manager, "add")
+    assert not manager.has_perm("simple_translation.submit_translation")
+    assert not manager.has_perm("cms.add_room")
