@@ -111,7 +111,8 @@ def test_participant_list_query_count_is_the_same_for_any_size(
     url = reverse("wagtailsnippets_registration_registration:list")
 
     client.get(url)  # warm the process-wide caches
-    with django_assert_num_queries(25):
+    # 26: an organiser may add events now, so the admin's Pages menu looks up its root page.
+    with django_assert_num_queries(26):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -126,7 +127,8 @@ def test_message_log_query_count_is_the_same_for_any_size(size, client, django_a
     url = reverse("messaging_admin:log", kwargs={"event_id": event.pk})
 
     client.get(url)  # warm the process-wide caches
-    with django_assert_num_queries(28):
+    # 29: one more than before for the Pages menu's root page (organisers may add events).
+    with django_assert_num_queries(29):
         response = client.get(url)
 
     assert response.status_code == 200
