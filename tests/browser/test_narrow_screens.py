@@ -4,16 +4,13 @@ At 320 CSS px (a small phone, or 400 % zoom of 1280) and at 640 CSS px (200 % zo
 1280 px window: zooming shrinks the viewport in CSS px, a higher device pixel ratio would not)
 each page must not scroll sideways and must not cut content off: a wide table scrolls inside
 its own keyboard-reachable region instead. Each page also passes axe-core there. Screenshots
-go to ``/work/shots/narrow-<width>-<page>.png`` (or ``.test-artifacts/shots``) to look at.
+go to ``$SHOTS_DIR/narrow-<width>-<page>.png`` to look at.
 
 Staff pages are opened by users with the role that uses them, given as ``registration.demo``
 gives them (``event_role_assign`` on every event).
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,7 +20,6 @@ from django.urls import reverse
 from registration.links import manage_url
 from registration.permissions import event_role_assign
 from registration.reports.services.surveys import survey_url
-from tests.conftest import ROOT
 from tests.factories import (
     EventPageFactory,
     QuestionFactory,
@@ -31,15 +27,12 @@ from tests.factories import (
     StaffUserFactory,
     SurveyFactory,
 )
+from tests.shots import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 #: (name, CSS px wide): a 320 px phone, and a 1280 px window at 200 % zoom.
 VIEWPORTS = [("320", 320), ("zoom200", 640)]
-
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-if not SHOTS.parent.exists():
-    SHOTS = ROOT / ".test-artifacts" / "shots"
 
 LONG_EMAIL = "aigerim.sadykova-nurlanovna.focal-point@ministry-of-internal-affairs.example.org"
 

@@ -4,15 +4,13 @@ green with the assistance the person asked for and the time in the event's zone,
 and sees amber naming the person, finds people by name in Latin and Cyrillic and sees who is
 checked in; on a day the event does not run the amber result still names the person.
 
-Screenshots go to /work/shots/checkin-*.png (override with CHECKIN_SHOTS).
+Screenshots go to $SHOTS_DIR/checkin-*.png.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import zoneinfo
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -22,10 +20,10 @@ from wagtail.users.models import UserProfile
 from registration.checkin.models import CheckIn
 from tests.browser.test_scanner import login, result_code
 from tests.factories import EventPageFactory, RegistrationFactory, StaffUserFactory, today_in
+from tests.shots import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("CHECKIN_SHOTS", "/work/shots"))
 ZONE = "Asia/Bishkek"
 ZONE_INFO = zoneinfo.ZoneInfo(ZONE)
 

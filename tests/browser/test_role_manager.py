@@ -3,13 +3,10 @@ role is registration manager on one event (like the demo's ``registrations`` use
 registration dashboard, follows "Approvals pending" to the Participants list filtered to those
 people, finds Айгуль Нурланова by typing her name in Cyrillic and in Latin, and approves her.
 
-Screenshots go to /work/shots/manager-*.png (override with MANAGER_SHOTS).
+Screenshots go to $SHOTS_DIR/manager-*.png.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,10 +15,10 @@ from wagtail.users.models import UserProfile
 from registration.models import Registration
 from tests.browser.test_scanner import login
 from tests.factories import EventPageFactory, RegistrationFactory, StaffUserFactory
+from tests.shots import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("MANAGER_SHOTS", "/work/shots"))
 
 #: What the user reads, per staff language.
 TEXT = {

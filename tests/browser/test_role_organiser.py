@@ -2,22 +2,21 @@
 who holds only the organiser role (its group and a role on one event, like the demo's
 ``organiser``) adds a two-day event with two sessions under Events, publishes it, translates
 it into Russian and publishes the copy; sees no other organiser's event. Screenshots go to
-/work/shots/organiser-*.png (or $SHOTS_DIR)."""
+$SHOTS_DIR/organiser-*.png."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from wagtail.models import Locale
 
+from tests.shots import SHOTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
 PASSWORD = "organiser-pass-2026"
 #: A fixed first day (the test never reads today's date).
 FIRST_DAY = dt.date(2027, 5, 18)

@@ -5,14 +5,12 @@ refused), downloads the DOCX and finds the recommendations in their new order; a
 page does not scroll sideways and wide tables scroll inside their own region; axe finds nothing
 on the pages.
 
-Screenshots go to /work/shots/reporter-*.png (override with REPORTER_SHOTS).
+Screenshots go to $SHOTS_DIR/reporter-*.png.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -22,10 +20,10 @@ from cms.models import EventPage
 from tests.browser.test_scanner import login
 from tests.factories import StaffUserFactory, session_create
 from tests.registration.reports.report_fixtures import hand_counted_event, hand_counted_survey
+from tests.shots import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("REPORTER_SHOTS", "/work/shots"))
 
 #: What the user reads and clicks, per staff language.
 TEXT = {

@@ -1,13 +1,12 @@
 """An organiser downloads the logistics files in Chromium, as a person does: opens Logistics,
 picks a day and "Қазақ тілі" for the order of names, presses the button, and gets the day's
 sign-in sheet as a PDF with the Kazakh order; the workbook link gives the XLSX. The page has no
-axe (WCAG 2.1 AA) violations. Screenshot: /work/shots/logistics-*.png (LOGISTICS_SHOTS)."""
+axe (WCAG 2.1 AA) violations. Screenshot: $SHOTS_DIR/logistics-*.png."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import subprocess
 from pathlib import Path
 
@@ -17,10 +16,9 @@ from openpyxl import load_workbook
 
 from tests.browser.test_scanner import login
 from tests.factories import EventPageFactory, RegistrationFactory, StaffUserFactory
+from tests.shots import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(os.environ.get("LOGISTICS_SHOTS", "/work/shots"))
 
 
 def test_organiser_downloads_sign_in_sheet_and_workbook(live_server, page, axe, tmp_path):
