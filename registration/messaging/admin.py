@@ -58,7 +58,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "registration/admin/messages_index.html",
-        {"events": events, "page_title": _("Messages"), "header_icon": "mail"},
+        {
+            "events": events,
+            "page_title": _("Messages"),
+            "header_title": _("Messages"),  # Wagtail 8 builds <title> from it
+            "header_icon": "mail",
+        },
     )
 
 
@@ -101,6 +106,7 @@ def log(request: HttpRequest, event_id: int) -> HttpResponse:
         "calendar_state": state,
         "notes": OrganiserMessage.objects.filter(event=event)[:10],
         "page_title": _("Messages: %(event)s") % {"event": event.title},
+        "header_title": _("Messages: %(event)s") % {"event": event.title},
         "header_icon": "mail",
     }
     return TemplateResponse(request, "registration/admin/messages_log.html", context)
@@ -210,6 +216,7 @@ def write(request: HttpRequest, event_id: int) -> HttpResponse:
         "previews": previews,
         "recipients": recipients,
         "page_title": _("Write to participants: %(event)s") % {"event": event.title},
+        "header_title": _("Write to participants: %(event)s") % {"event": event.title},
         "header_icon": "mail",
     }
     return TemplateResponse(request, "registration/admin/messages_write.html", context)
@@ -230,6 +237,7 @@ def cancel_event(request: HttpRequest, event_id: int) -> HttpResponse:
     context = {
         "event": event,
         "page_title": _("Cancel the event: %(event)s") % {"event": event.title},
+        "header_title": _("Cancel the event: %(event)s") % {"event": event.title},
         "header_icon": "warning",
     }
     return TemplateResponse(request, "registration/admin/messages_cancel_event.html", context)

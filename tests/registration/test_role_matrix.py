@@ -391,6 +391,10 @@ def positives(w: World) -> dict[tuple[str, str], str]:
     }
 
 
+#: A page whose browser title is empty: Wagtail 8 builds it from ``header_title``.
+UNTITLED = re.compile(rb"<title>\s*-\s*Wagtail\s*</title>")
+
+
 def _matrix_size() -> int:
     return len([p for p in url_patterns() if p.name not in EXCLUDED])
 
@@ -405,7 +409,7 @@ def test_role_matrix_shows_no_personal_data_of_another_event(world, role, capsys
     client = client_for(role, world)
     wanted = {name: m.lower() for (name, r), m in positives(world).items() if r == role}
     seen_wanted: set[str] = set()
-    leaks, errors = [], []
+    leaks, errors, untitled = [], [], []
 
     # Act
     urls = list(urls_for(world))
@@ -415,6 +419,10 @@ def test_role_matrix_shows_no_personal_data_of_another_event(world, role, capsys
         if response.status_code >= 500:
             errors.append(f"{response.status_code} {url} ({name})")
             continue
+        if response.status_code == 200 and UNTITLED.search(
+            getattr(response, "content", b"")[:4000]
+        ):
+            untitled.append(f"{url} ({name})")
         text = body_text(response)
         leaks += [f"{url} ({name}) shows {m.pattern!r}" for m in forbidden if m.search(text)]
         if name in wanted and wanted[name] in text:
@@ -425,6 +433,7 @@ def test_role_matrix_shows_no_personal_data_of_another_event(world, role, capsys
         print(f"\nrole matrix [{role}]: {len(urls)} URLs × 1 role (× {len(ROLES)} roles)")  # noqa: T201 — the count of URLs walked belongs in the test output
     assert leaks == [], "\n".join(leaks)
     assert errors == [], "\n".join(errors)
+    assert untitled == [], "pages whose <title> is empty:\n" + "\n".join(untitled)
     assert seen_wanted == set(wanted)
 
 
