@@ -4,8 +4,8 @@ old code made (``old_side.py``): does everything the old release left still work
 Checks, in this order (nothing writes to the database before the first two):
 
 1. tables: every table of the snapshot still exists with the same row count and the same
-   hash of its sorted primary keys (django_migrations, django_content_type and
-   auth_permission may only grow); new tables are listed;
+   hash of its sorted primary keys (``GROW_ONLY`` tables — migrations, content types,
+   permissions and the staff groups' permissions — may only grow); new tables are listed;
 2. content types: each old row keeps its id; a model that moved app has its row relabelled
    (found by the model's table), none is left pointing at a model that no longer exists;
 3. django-q2: every Schedule.func and every queued task's func (read with django-q2's
@@ -52,9 +52,21 @@ from django.test import Client  # noqa: E402
 from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: E402
 
 STARTED = time.monotonic()
-#: Tables an upgrade may add rows to (never remove): its own migrations, and the content
-#: types and permissions of models it adds.
-GROW_ONLY = {"django_migrations", "django_content_type", "auth_permission"}
+#: Tables an upgrade may add rows to (never remove): its own migrations, the content types
+#: and permissions of models it adds, and the staff groups' permissions that
+#: ``roles_sync_groups`` (run after every migrate) adds: since organisers edit their events
+#: with Wagtail page permissions, each event gets an "Organisers of event <id>" group with
+#: its members and page permissions, and the organisers' group its collection permissions.
+GROW_ONLY = {
+    "django_migrations",
+    "django_content_type",
+    "auth_permission",
+    "auth_group",
+    "auth_group_permissions",
+    "auth_user_groups",
+    "wagtailcore_groupcollectionpermission",
+    "wagtailcore_grouppagepermission",
+}
 #: Where the restructure moves models (model name → new app label); checked only when the
 #: new code has these apps.
 EXPECTED_MOVES = {
