@@ -7,6 +7,7 @@ from django.http import Http404
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail import hooks
 from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
@@ -112,3 +113,12 @@ def keep_participant_papers_private(document, request):
     if any(fn(request=request, event_ids=event_ids) for fn in hooks.get_hooks(PAPER_READER_HOOK)):
         return None
     raise Http404
+
+
+#: Wagtail's own strings that our catalogues translate differently: the page status link's
+#: name must contain its visible word (WCAG 2.5.3), which Wagtail's ru/uk text does not.
+#: Marked here so that ``makemessages`` keeps them in ``locale/`` (ours take precedence).
+WAGTAIL_STRINGS_RETRANSLATED = (
+    gettext_noop("Visible to all. Visit the live page"),
+    gettext_noop("Private. Visit the live page"),
+)
