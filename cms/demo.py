@@ -20,9 +20,9 @@ from wagtail.models import Locale, Page, Site
 
 from cms import demo_events as events
 from cms.models import EventPage, HomePage, PrivacyPage
+from conference.languages import language_codes
 
 DATA = Path(__file__).with_name("demo.json")
-LANGUAGES = ("en", "ru", "uk")
 
 
 @functools.cache
@@ -32,8 +32,8 @@ def content() -> dict[str, Any]:
 
 
 def ensure_locales() -> dict[str, Locale]:
-    """Create the three content locales if they are missing."""
-    return {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+    """Create the content locales (``settings.LANGUAGES``) that are missing."""
+    return {code: Locale.objects.get_or_create(language_code=code)[0] for code in language_codes()}
 
 
 def load(*, write: Callable[[str], None] | None = None) -> HomePage:

@@ -209,6 +209,14 @@ class EventFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+class BadgeLanguage(models.TextChoices):
+    """Which language badges, sign-in sheets and badge batches of an event are printed in."""
+
+    PARTICIPANT = "participant", _("Each participant's own language")
+    MAIN = "main", _("The event's main working language")
+    STACKED = "stacked", _("The main working language with the participant's below it")
+
+
 class EventPage(RoutablePageMixin, Page):
     """One event's concept note, venue, dates, languages and registration settings."""
 
@@ -260,6 +268,16 @@ class EventPage(RoutablePageMixin, Page):
     waiting_list = models.BooleanField(_("waiting list when full"), default=True)
     invitation_only = models.BooleanField(_("by invitation only"), default=False)
     invitation_code = models.CharField(_("invitation code"), max_length=64, blank=True)
+    badge_language = models.CharField(
+        _("language of badges and sign-in sheets"),
+        max_length=20,
+        choices=BadgeLanguage.choices,
+        default=BadgeLanguage.PARTICIPANT,
+        help_text=_(
+            "One language for every badge of the event; the main working language is the "
+            "first of the working languages."
+        ),
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("keep personal data for (months)"),
         null=True,
@@ -319,6 +337,7 @@ class EventPage(RoutablePageMixin, Page):
             ],
             heading=_("Registration"),
         ),
+        FieldPanel("badge_language"),
         FieldPanel("retention_months"),
     ]
 

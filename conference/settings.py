@@ -210,7 +210,13 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Regional Events")
 
 # --- Languages: interface (Django) and content (Wagtail locales) ------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
+# Adding a language is one line here and its catalogue in locale/<code>/ (see README).
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("kk", "Қазақ тілі"),
+]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -20,6 +20,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from cms.fields import language_name
+from conference.languages import language_choices
 
 
 def new_token() -> str:
@@ -183,7 +184,7 @@ class Registration(models.Model):
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
     language = models.CharField(
-        _("language for messages"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language for messages"), max_length=8, choices=language_choices, default="en"
     )
     consent_version = models.CharField(_("privacy notice version"), max_length=32)
     consent_at = models.DateTimeField(_("consent given at"))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from conference.languages import language_choices
 from conference.models import JobBacked, JobStatus
 
 
@@ -79,7 +80,7 @@ class ReportExport(JobBacked, models.Model):
         related_name="report_exports",
     )
     format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

@@ -9,7 +9,6 @@ per option ticked, so every distribution is one ``GROUP BY`` in the database.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
@@ -18,6 +17,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
+
+from conference.languages import language_choices
 
 LANGS = ("en", "ru", "uk")
 LIKERT_MIN, LIKERT_MAX = 1, 5
@@ -199,7 +200,7 @@ class SurveyResponse(models.Model):
         on_delete=models.CASCADE,
         related_name="survey_responses",
     )
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
