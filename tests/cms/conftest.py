@@ -144,6 +144,7 @@ def event_form_data(event: EventPage, *, sessions: list[dict] | None = None, **f
         "registration_closes": "",
         "capacity": "",
         "waiting_list": "on",
+        "badge_language": event.badge_language,
         "invitation_code": "",
         "seo_title": "",
         "search_description": "",
