@@ -52,15 +52,15 @@ for reg in regs:
     for day in event.days[: rng.randint(0, len(event.days))]:
         checkins.append(CheckIn(registration=reg, day=day, at=now, nonce=f"{reg.pk}-{day}"))
 CheckIn.objects.bulk_create(checkins, batch_size=2000)
-survey = Survey.objects.create(event=event, title_en="Feedback", anonymous=False)
+survey = Survey.objects.create(event=event, title_i18n={"en": "Feedback"}, anonymous=False)
 qs = Question.objects.bulk_create([
-    Question(survey=survey, sort_order=0, kind="likert", text_en="Before", phase="pre", pair="k"),
-    Question(survey=survey, sort_order=1, kind="likert", text_en="After", phase="post", pair="k"),
-    Question(survey=survey, sort_order=2, kind="single", text_en="Length",
-             choices_en="Short\nRight\nLong"),
-    Question(survey=survey, sort_order=3, kind="multiple", text_en="Useful",
-             choices_en="A\nB\nC\nD"),
-    Question(survey=survey, sort_order=4, kind="text", text_en="Change?"),
+    Question(survey=survey, sort_order=0, kind="likert", text_i18n={"en": "Before"}, phase="pre", pair="k"),
+    Question(survey=survey, sort_order=1, kind="likert", text_i18n={"en": "After"}, phase="post", pair="k"),
+    Question(survey=survey, sort_order=2, kind="single", text_i18n={"en": "Length"},
+             choices_i18n={"en": "Short\nRight\nLong"}),
+    Question(survey=survey, sort_order=3, kind="multiple", text_i18n={"en": "Useful"},
+             choices_i18n={"en": "A\nB\nC\nD"}),
+    Question(survey=survey, sort_order=4, kind="text", text_i18n={"en": "Change?"}),
 ])
 responses = SurveyResponse.objects.bulk_create(
     [SurveyResponse(survey=survey, registration=r, language="uk")

@@ -34,6 +34,7 @@ from cms.cache import serve_cached
 from cms.calendar import event_ics, events_ics
 from cms.fields import EVENT_LANGUAGES, LanguageListField
 from cms.forms import EventPageForm
+from conference.languages import language_choices
 
 TIME_ZONE_CHOICES = [("UTC", "UTC")] + [
     (tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz
@@ -493,12 +494,12 @@ class PaperAccess(models.TextChoices):
     PARTICIPANTS = "participants", _("Confirmed participants only")
 
 
-#: The languages a background paper can come in, with the document field of each.
-PAPER_LANGUAGES = ("en", "ru", "uk")
+class BackgroundPaper(Orderable, ClusterableModel):
+    """One background paper of an event: one document per language, public or not.
 
-
-class BackgroundPaper(Orderable):
-    """One background paper of an event: one document per language, public or not."""
+    The documents are child rows (``BackgroundPaperDocument``), one per language, so a
+    language added to ``settings.LANGUAGES`` can have its document without a new column.
+    """
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(_("title"), max_length=255)
@@ -509,38 +510,16 @@ class BackgroundPaper(Orderable):
         choices=PaperAccess.choices,
         default=PaperAccess.PUBLIC,
     )
-    document_en = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("document in English"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    document_ru = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("document in Russian"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    document_uk = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("document in Ukrainian"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
         FieldPanel("access"),
-        FieldPanel("document_en"),
-        FieldPanel("document_ru"),
-        FieldPanel("document_uk"),
+        InlinePanel(
+            "language_documents",
+            heading=_("Documents"),
+            label=_("Document in one language"),
+        ),
     ]
 
     class Meta(Orderable.Meta):
@@ -551,12 +530,45 @@ class BackgroundPaper(Orderable):
         return self.title
 
     def documents(self) -> dict[str, object]:
-        """Language code → document, for the languages that have one."""
+        """Language code → document, for the languages that have one (in the editor's order).
+
+        Reads the prefetched or in-memory rows, so a list of papers prefetched with
+        ``language_documents__document`` costs no query per paper.
+        """
         return {
-            code: getattr(self, f"document_{code}")
-            for code in PAPER_LANGUAGES
-            if getattr(self, f"document_{code}_id")
+            row.language: row.document
+            for row in self.language_documents.all()
+            if row.document_id is not None
         }
+
+
+class BackgroundPaperDocument(Orderable):
+    """The document of one paper in one language."""
+
+    paper = ParentalKey(
+        BackgroundPaper, on_delete=models.CASCADE, related_name="language_documents"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("language"), FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("document of the paper")
+        verbose_name_plural = _("documents of the paper")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "language"], name="paper_one_document_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} {self.language}"
 
 
 class SessionKind(models.TextChoices):

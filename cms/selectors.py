@@ -22,9 +22,10 @@ from django_countries import countries
 from wagtail.models import Locale, Page
 
 from cms.fields import language_name
+from conference.languages import language_codes
 from cms.models import (
-    PAPER_LANGUAGES,
     BackgroundPaper,
+    BackgroundPaperDocument,
     EventFormat,
     EventOrganiser,
     EventPage,
@@ -137,8 +138,9 @@ def _paper_files(
 ) -> list[PaperFile]:
     """The paper's documents whose file exists, the reader's language first."""
     files = []
-    order = [language, *[code for code in PAPER_LANGUAGES if code != language]]
     documents = paper.documents()
+    order = [language, *[code for code in language_codes() if code != language]]
+    order += [code for code in documents if code not in order]  # a language since removed
     for code in order:
         document = documents.get(code)
         if document is None or not document.file:
@@ -173,11 +175,11 @@ def papers_for(
     links to a view that checks their signed link); by default the document's own URL, which
     Wagtail serves only for papers open to the public (``cms/wagtail_hooks.py``). A paper none
     of whose files exists on storage is left out. Each paper's files are ordered with
-    ``language`` first. One query; no side effects.
+    ``language`` first, then as ``settings.LANGUAGES``. Three queries; no side effects.
     """
     papers = (
         BackgroundPaper.objects.filter(page_id=event.pk)
-        .select_related("document_en", "document_ru", "document_uk")
+        .prefetch_related("language_documents__document")
         .order_by("sort_order", "pk")
     )
     result = []
@@ -204,28 +206,28 @@ def paper_document(*, event: EventPage, paper_id: int, language: str):
 
     One query; no side effects. Whether the reader may have it is the caller's decision.
     """
-    if language not in PAPER_LANGUAGES:
-        return None
-    paper = (
-        BackgroundPaper.objects.filter(page__translation_key=event.translation_key, pk=paper_id)
-        .select_related(f"document_{language}")
+    row = (
+        BackgroundPaperDocument.objects.filter(
+            paper__page__translation_key=event.translation_key,
+            paper_id=paper_id,
+            language=language,
+        )
+        .select_related("paper", "document")
         .first()
     )
-    document = getattr(paper, f"document_{language}", None) if paper else None
-    if document is None or not document.file:
+    if row is None or not row.document.file:
         return None
+    paper, document = row.paper, row.document
     return paper, document
 
 
 def document_restricted_events(document_id: int) -> set[int]:
     """Ids of the events whose participants-only papers use this document (none: it is not
     restricted by a paper). One query; no side effects."""
-    uses = Q(document_en_id=document_id) | Q(document_ru_id=document_id)
-    uses |= Q(document_uk_id=document_id)
     return set(
-        BackgroundPaper.objects.filter(uses, access=PaperAccess.PARTICIPANTS).values_list(
-            "page_id", flat=True
-        )
+        BackgroundPaper.objects.filter(
+            language_documents__document_id=document_id, access=PaperAccess.PARTICIPANTS
+        ).values_list("page_id", flat=True)
     )
 
 

@@ -18,7 +18,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Locale
 
-from cms.models import EventPage, HomePage, Room, Session, Speaker
+from cms.models import (
+    BackgroundPaper,
+    BackgroundPaperDocument,
+    EventPage,
+    HomePage,
+    Room,
+    Session,
+    Speaker,
+)
 from registration.checkin.models import CheckIn
 from registration.messaging.models import Message
 from registration.models import EventRole, Registration
@@ -240,7 +248,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     survey = None  # pass survey=...
     sort_order = factory.Sequence(int)
     kind = "text"
-    text_en = factory.Sequence(lambda n: f"Question {n}?")
+    text_i18n = factory.Sequence(lambda n: {"en": f"Question {n}?"})
 
 
 #: The standard questionnaire of a survey: (kind, fields); answers go in this order.
@@ -248,9 +256,11 @@ STANDARD_QUESTIONS = [
     (
         "likert",
         {
-            "text_en": "Before the training, how well did you know mentoring methods?",
-            "text_ru": "Насколько хорошо вы знали методы наставничества до тренинга?",
-            "text_uk": "Наскільки добре ви знали методи наставництва до тренінгу?",
+            "text_i18n": {
+                "en": "Before the training, how well did you know mentoring methods?",
+                "ru": "Насколько хорошо вы знали методы наставничества до тренинга?",
+                "uk": "Наскільки добре ви знали методи наставництва до тренінгу?",
+            },
             "phase": "pre",
             "pair": "knowledge",
         },
@@ -258,9 +268,11 @@ STANDARD_QUESTIONS = [
     (
         "likert",
         {
-            "text_en": "After the training, how well do you know mentoring methods?",
-            "text_ru": "Насколько хорошо вы знаете методы наставничества после тренинга?",
-            "text_uk": "Наскільки добре ви знаєте методи наставництва після тренінгу?",
+            "text_i18n": {
+                "en": "After the training, how well do you know mentoring methods?",
+                "ru": "Насколько хорошо вы знаете методы наставничества после тренинга?",
+                "uk": "Наскільки добре ви знаєте методи наставництва після тренінгу?",
+            },
             "phase": "post",
             "pair": "knowledge",
             "required": True,
@@ -269,20 +281,24 @@ STANDARD_QUESTIONS = [
     (
         "single",
         {
-            "text_en": "Was the length right?",
-            "text_ru": "Подходящая ли была продолжительность?",
-            "choices_en": "Too short\nRight\nToo long",
-            "choices_ru": "Слишком коротко\nВ самый раз\nСлишком долго",
+            "text_i18n": {
+                "en": "Was the length right?",
+                "ru": "Подходящая ли была продолжительность?",
+            },
+            "choices_i18n": {
+                "en": "Too short\nRight\nToo long",
+                "ru": "Слишком коротко\nВ самый раз\nСлишком долго",
+            },
         },
     ),
     (
         "multiple",
         {
-            "text_en": "Which sessions were most useful?",
-            "choices_en": "Case studies\nRole play\nPanel",
+            "text_i18n": {"en": "Which sessions were most useful?"},
+            "choices_i18n": {"en": "Case studies\nRole play\nPanel"},
         },
     ),
-    ("text", {"text_en": "What should we change?"}),
+    ("text", {"text_i18n": {"en": "What should we change?"}}),
 ]
 
 
@@ -294,9 +310,14 @@ class SurveyFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     event = factory.SubFactory(EventPageFactory, past=True)
-    title_en = "How was the training?"
-    title_ru = "Как прошёл тренинг?"
-    title_uk = "Як пройшов тренінг?"
+    title_i18n = factory.LazyFunction(
+        lambda: {
+            "en": "How was the training?",
+            "ru": "Как прошёл тренинг?",
+            "uk": "Як пройшов тренінг?",
+            "kk": "Тренинг қалай өтті?",
+        }
+    )
     anonymous = False
 
     @factory.post_generation
@@ -391,3 +412,13 @@ def privacy_page_create(*, version: str = "2026-01", translations: tuple[str, ..
         copy.title = {"ru": "Уведомление о конфиденциальности"}.get(code, f"Privacy ({code})")
         copy.save_revision().publish()
     return PrivacyPage.objects.get(pk=page.pk)
+
+
+def paper_create(page: EventPage, documents: dict, **fields) -> BackgroundPaper:
+    """A background paper of ``page`` with one document per language (``{code: document}``)."""
+    paper = BackgroundPaper.objects.create(page=page, **fields)
+    BackgroundPaperDocument.objects.bulk_create(
+        BackgroundPaperDocument(paper=paper, language=code, document=document, sort_order=i)
+        for i, (code, document) in enumerate(documents.items())
+    )
+    return paper

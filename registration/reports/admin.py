@@ -524,7 +524,7 @@ class SurveyViewSet(ModelViewSet):
     menu_order = 330
     add_to_admin_menu = True
     name = "surveys"
-    list_display = ["title_en", "event", "anonymous", "is_open"]
+    list_display = ["__str__", "event", "anonymous", "is_open"]
     edit_handler = ObjectList(Survey.panels, base_form_class=SurveyAdminForm)
     copy_view_enabled = False
     inspect_view_enabled = False

@@ -1,7 +1,8 @@
 """Demo data for the post-event report of the mentors' training (idempotent).
 
 The data is ``registration/reports/demo.json``: the follow-up survey with pre/post
-self-assessment questions in English, Russian and Ukrainian, the answers of most attendees (by
+self-assessment questions in English, Russian, Ukrainian and Kazakh (each text a map
+``{language: text}``, as the models store it), the answers of most attendees (by
 e-mail; one answer per question, in the questions' order) and four recommendations attached to
 sessions. Runs after the check-in loader, whose arrivals make the report's attendance; if the
 training has no check-in yet, it runs that loader first. A second run adds nothing.
@@ -40,12 +41,12 @@ def _survey(event) -> Survey:
     data = content()
     survey = Survey.objects.filter(event=event).first()
     if survey is None:
-        texts = {
-            f"{field}_{code}": text
-            for field in ("title", "intro")
-            for code, text in data["survey"][field].items()
-        }
-        survey = Survey.objects.create(event=event, anonymous=data["survey"]["anonymous"], **texts)
+        survey = Survey.objects.create(
+            event=event,
+            anonymous=data["survey"]["anonymous"],
+            title_i18n=data["survey"]["title"],
+            intro_i18n=data["survey"]["intro"],
+        )
     if not survey.questions.exists():
         Question.objects.bulk_create(
             [
@@ -56,10 +57,9 @@ def _survey(event) -> Survey:
                     phase=row.get("phase", ""),
                     pair=row.get("pair", ""),
                     required=row["required"],
-                    **{f"text_{code}": text for code, text in row["text"].items()},
-                    **{
-                        f"choices_{code}": "\n".join(choices)
-                        for code, choices in row.get("choices", {}).items()
+                    text_i18n=row["text"],
+                    choices_i18n={
+                        code: "\n".join(choices) for code, choices in row.get("choices", {}).items()
                     },
                 )
                 for order, row in enumerate(data["questions"])

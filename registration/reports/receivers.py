@@ -27,7 +27,7 @@ def personal_data(sender, *, registration: Registration, **kwargs) -> dict[str, 
     return {
         "survey_answers": [
             {
-                "survey": row.response.survey.title_en,
+                "survey": str(row.response.survey),
                 "anonymous_survey": row.response.survey.anonymous,
                 "question": row.question.text(language),
                 "value": row.value,

@@ -116,7 +116,9 @@ def scene(db):
             status=("confirmed", "awaiting_approval", "waitlisted")[n % 3],
         )
     survey = SurveyFactory()
-    QuestionFactory(survey=survey, kind="likert", required=True, text_en="How useful was it?")
+    QuestionFactory(
+        survey=survey, kind="likert", required=True, text_i18n={"en": "How useful was it?"}
+    )
     respondent = RegistrationFactory(event=survey.event, language="en")
     staff = {}
     for role in ("organiser", "registration_manager", "checkin", "reporter"):

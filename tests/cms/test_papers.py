@@ -9,6 +9,7 @@ import pytest
 from cms.models import BackgroundPaper
 from cms.selectors import papers_for
 from tests.cms.conftest import make_document, make_event
+from tests.factories import paper_create
 
 pytestmark = pytest.mark.django_db
 
@@ -16,20 +17,22 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event(index):
     event = make_event(index)
-    BackgroundPaper.objects.create(
-        page=event,
+    paper_create(
+        event,
+        {
+            "en": make_document("Concept EN", b"x" * 2048, "concept-en.pdf"),
+            "ru": make_document("Concept RU", b"y" * 4096, "concept-ru.pdf"),
+            "uk": make_document("Concept UK", b"z" * 1024, "concept-uk.docx"),
+        },
         sort_order=0,
         title="Concept note",
-        document_en=make_document("Concept EN", b"x" * 2048, "concept-en.pdf"),
-        document_ru=make_document("Concept RU", b"y" * 4096, "concept-ru.pdf"),
-        document_uk=make_document("Concept UK", b"z" * 1024, "concept-uk.docx"),
     )
-    BackgroundPaper.objects.create(
-        page=event,
+    paper_create(
+        event,
+        {"en": make_document("Needs EN", b"n" * 100, "needs-en.pdf")},
         sort_order=1,
         title="Needs assessment",
         access="participants",
-        document_en=make_document("Needs EN", b"n" * 100, "needs-en.pdf"),
     )
     return event
 
@@ -68,7 +71,7 @@ def test_page_offers_file_type_and_size(event, client):
 
 def test_paper_whose_file_is_missing_is_not_listed(event, client):
     paper = BackgroundPaper.objects.get(title="Needs assessment")
-    os.remove(paper.document_en.file.path)
+    os.remove(paper.documents()["en"].file.path)
 
     papers = papers_for(event, participant=True, language="en")
 
@@ -78,7 +81,7 @@ def test_paper_whose_file_is_missing_is_not_listed(event, client):
 
 def test_a_missing_language_file_is_left_out_of_the_paper(event):
     paper = BackgroundPaper.objects.get(title="Concept note")
-    os.remove(paper.document_ru.file.path)
+    os.remove(paper.documents()["ru"].file.path)
 
     files = papers_for(event, participant=False, language="ru")[0].files
 

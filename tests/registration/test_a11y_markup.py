@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
-from cms.models import BackgroundPaper
 from registration.links import manage_url, sign_key
 from registration.reports.services.surveys import survey_url
 from tests.cms.conftest import make_document
@@ -23,6 +22,7 @@ from tests.factories import (
     RegistrationFactory,
     SurveyFactory,
     event_create,
+    paper_create,
 )
 
 pytestmark = pytest.mark.django_db
@@ -153,12 +153,14 @@ def test_event_page_languages_carry_their_lang(client):
 
 def test_personal_page_marks_the_english_event_and_papers_on_a_russian_page(client):
     event = event_create(translations=(), title="Training of Mentors", city="Astana")
-    BackgroundPaper.objects.create(
-        page=event,
+    paper_create(
+        event,
+        {
+            "en": make_document("Concept EN", b"%PDF-1.4 concept", "concept-en.pdf"),
+            "ru": make_document("Concept RU", b"%PDF-1.4 kontseptsiya", "concept-ru.pdf"),
+        },
         sort_order=0,
         title="Concept note",
-        document_en=make_document("Concept EN", b"%PDF-1.4 concept", "concept-en.pdf"),
-        document_ru=make_document("Concept RU", b"%PDF-1.4 kontseptsiya", "concept-ru.pdf"),
     )
     registration = RegistrationFactory(event=event, language="ru", interpretation_language="ru")
     url = manage_url(registration, absolute=False)
@@ -209,7 +211,9 @@ def test_personal_page_details_are_a_definition_list(client):
 
 def test_survey_page_loads_the_script_that_focuses_the_error_summary(client):
     survey = SurveyFactory(questions=False)
-    question = QuestionFactory(survey=survey, kind="likert", required=True, text_en="How useful?")
+    question = QuestionFactory(
+        survey=survey, kind="likert", required=True, text_i18n={"en": "How useful?"}
+    )
     registration = RegistrationFactory(event=survey.event, language="en")
     url = survey_url(registration, absolute=False)
 
@@ -229,7 +233,7 @@ def test_survey_page_loads_the_script_that_focuses_the_error_summary(client):
 
 def test_survey_page_marks_an_event_title_in_another_language(client):
     survey = SurveyFactory(questions=False)
-    QuestionFactory(survey=survey, kind="text", text_en="Anything else?")
+    QuestionFactory(survey=survey, kind="text", text_i18n={"en": "Anything else?"})
     registration = RegistrationFactory(event=survey.event, language="uk")
     soup = _soup(client.get(survey_url(registration, absolute=False)))
 

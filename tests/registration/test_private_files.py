@@ -17,14 +17,13 @@ from django.core.files.storage import default_storage, storages
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cms.models import BackgroundPaper
 from conference.jobs import job_run
 from registration.checkin.services import badge_batch_create
 from registration.links import sign_key
 from registration.models import EventLogEntry
 from registration.reports.services.reports import report_export_request
 from tests.cms.conftest import make_document
-from tests.factories import RegistrationFactory, event_create
+from tests.factories import RegistrationFactory, event_create, paper_create
 from tests.registration.checkin.checkin_factories import aigerim, home, staff_create
 
 pytestmark = pytest.mark.django_db
@@ -34,20 +33,24 @@ SECRET = b"%PDF-1.4 participants only: list of focal points"
 
 def _event_with_papers(**fields):
     event = event_create(parent=home(), **fields)
-    public = BackgroundPaper.objects.create(
-        page=event,
+    public = paper_create(
+        event,
+        {
+            "en": make_document("Concept EN", b"%PDF-1.4 concept", "concept-en.pdf"),
+            "ru": make_document("Concept RU", b"%PDF-1.4 kontseptsiya", "concept-ru.pdf"),
+        },
         sort_order=0,
         title="Concept note",
-        document_en=make_document("Concept EN", b"%PDF-1.4 concept", "concept-en.pdf"),
-        document_ru=make_document("Concept RU", b"%PDF-1.4 kontseptsiya", "concept-ru.pdf"),
     )
-    private = BackgroundPaper.objects.create(
-        page=event,
+    private = paper_create(
+        event,
+        {
+            "en": make_document("Focal EN", SECRET, "focal-points-en.pdf"),
+            "ru": make_document("Focal RU", SECRET + b" ru", "focal-points-ru.pdf"),
+        },
         sort_order=1,
         title="Focal points",
         access="participants",
-        document_en=make_document("Focal EN", SECRET, "focal-points-en.pdf"),
-        document_ru=make_document("Focal RU", SECRET + b" ru", "focal-points-ru.pdf"),
     )
     return event, public, private
 
@@ -74,9 +77,9 @@ def _body(response) -> bytes:
 def test_participants_only_paper_document_url_is_404_for_anonymous(client, papers):
     _event, public, private = papers
 
-    assert client.get(private.document_en.url).status_code == 404
-    assert client.get(private.document_ru.url).status_code == 404
-    assert _body(client.get(public.document_en.url)) == b"%PDF-1.4 concept"
+    assert client.get(private.documents()["en"].url).status_code == 404
+    assert client.get(private.documents()["ru"].url).status_code == 404
+    assert _body(client.get(public.documents()["en"].url)) == b"%PDF-1.4 concept"
 
 
 def test_participants_only_paper_document_url_is_404_for_staff_of_another_event(client, papers):
@@ -84,14 +87,14 @@ def test_participants_only_paper_document_url_is_404_for_staff_of_another_event(
     other = event_create(parent=home(), title="Another event")
     client.force_login(staff_create(other, "organiser", "registration_manager"))
 
-    assert client.get(private.document_en.url).status_code == 404
+    assert client.get(private.documents()["en"].url).status_code == 404
 
 
 def test_participants_only_paper_document_url_serves_staff_with_a_role(client, papers):
     event, _public, private = papers
     client.force_login(staff_create(event, "checkin"))
 
-    response = client.get(private.document_en.url)
+    response = client.get(private.documents()["en"].url)
 
     assert (response.status_code, _body(response)) == (200, SECRET)
 
@@ -100,7 +103,7 @@ def test_a_participant_link_does_not_open_the_document_url(client, papers):
     event, _public, private = papers
     registration = aigerim(event)
 
-    response = client.get(private.document_en.url + f"?key={sign_key(registration)}")
+    response = client.get(private.documents()["en"].url + f"?key={sign_key(registration)}")
 
     assert response.status_code == 404
 
@@ -179,7 +182,7 @@ def test_personal_page_lists_papers_in_the_reader_language_first(client, papers)
     assert "Focal points" in html
     assert "Concept note" in html
     assert html.index(own) < html.index(english)
-    assert private.document_en.url not in html  # never the public document URL
+    assert private.documents()["en"].url not in html  # never the public document URL
     assert client.get(own).status_code == 200
 
 

@@ -1,34 +1,40 @@
-"""Follow-up surveys: one survey per event, questions in EN/RU/UK, one response per participant.
+"""Follow-up surveys: one survey per event, questions in every interface language, one response
+per participant.
 
-Texts live in one field per interface language (``title_en``, ``title_ru``, ``title_uk``)
-because a survey is interface-like content edited in one admin form by one person; an empty
-translation falls back to English. Choice answers are stored as the option's index (``value``),
-so answers given in different languages count together; a multiple-choice answer is one row
-per option ticked, so every distribution is one ``GROUP BY`` in the database.
+Each text is one JSON map ``{language: text}`` (``title_i18n``, ``text_i18n`` ...; see
+``conference.language_texts``) because a survey is interface-like content edited in one admin
+form by one person: the form has one input per language of ``settings.LANGUAGES``, and a
+language added there needs no migration. An empty translation falls back to English.
+Choice answers are stored as the option's index (``value``), so answers given in different
+languages count together; a multiple-choice answer is one row per option ticked, so every
+distribution is one ``GROUP BY`` in the database.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 
+from conference.language_texts import LanguageTextsField, text_in
 from conference.languages import language_choices
 
-LANGS = ("en", "ru", "uk")
 LIKERT_MIN, LIKERT_MAX = 1, 5
 
 
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def localised(obj: models.Model, field: str, language: str | None = None) -> str:
-    """``obj.<field>_<language>``, falling back to English when that translation is empty."""
-    language = (language or translation.get_language() or "en")[:2]
-    value = getattr(obj, f"{field}_{language}", "") if language in LANGS else ""
-    return value or getattr(obj, f"{field}_en", "")
+    """``obj.<field>_i18n[language]``, falling back to English when that one is empty."""
+    return text_in(getattr(obj, f"{field}_i18n"), _language(language))
 
 
 class Survey(ClusterableModel):
@@ -37,12 +43,8 @@ class Survey(ClusterableModel):
     event = models.OneToOneField(
         "cms.EventPage", verbose_name=_("event"), on_delete=models.CASCADE, related_name="survey"
     )
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
-    title_uk = models.CharField(_("title (Ukrainian)"), max_length=200, blank=True)
-    intro_en = models.TextField(_("introduction (English)"), blank=True)
-    intro_ru = models.TextField(_("introduction (Russian)"), blank=True)
-    intro_uk = models.TextField(_("introduction (Ukrainian)"), blank=True)
+    title_i18n = LanguageTextsField(_("title"), text_max_length=200)
+    intro_i18n = LanguageTextsField(_("introduction"), blank=True, multiline=True)
     anonymous = models.BooleanField(
         _("anonymous"),
         default=True,
@@ -54,14 +56,8 @@ class Survey(ClusterableModel):
 
     panels = [
         FieldPanel("event"),
-        MultiFieldPanel(
-            [FieldPanel("title_en"), FieldPanel("title_ru"), FieldPanel("title_uk")],
-            heading=_("Title"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("intro_en"), FieldPanel("intro_ru"), FieldPanel("intro_uk")],
-            heading=_("Introduction"),
-        ),
+        FieldPanel("title_i18n"),
+        FieldPanel("intro_i18n"),
         FieldRowPanel([FieldPanel("anonymous"), FieldPanel("is_open"), FieldPanel("closes_at")]),
         InlinePanel("questions", heading=_("Questions"), label=_("Question"), min_num=1),
     ]
@@ -73,7 +69,7 @@ class Survey(ClusterableModel):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.title_en
+        return self.title(settings.LANGUAGE_CODE)
 
     def title(self, language: str | None = None) -> str:
         return localised(self, "title", language)
@@ -106,17 +102,12 @@ class Question(Orderable):
     kind = models.CharField(
         _("kind"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.LIKERT
     )
-    text_en = models.CharField(_("question (English)"), max_length=300)
-    text_ru = models.CharField(_("question (Russian)"), max_length=300, blank=True)
-    text_uk = models.CharField(_("question (Ukrainian)"), max_length=300, blank=True)
-    choices_en = models.TextField(
-        _("choices (English)"), blank=True, help_text=_("One choice per line.")
-    )
-    choices_ru = models.TextField(
-        _("choices (Russian)"), blank=True, help_text=_("Same order as in English.")
-    )
-    choices_uk = models.TextField(
-        _("choices (Ukrainian)"), blank=True, help_text=_("Same order as in English.")
+    text_i18n = LanguageTextsField(_("question"), text_max_length=300)
+    choices_i18n = LanguageTextsField(
+        _("choices"),
+        blank=True,
+        multiline=True,
+        help_text=_("One choice per line, in the same order in every language."),
     )
     required = models.BooleanField(_("answer required"), default=False)
     phase = models.CharField(
@@ -134,12 +125,8 @@ class Question(Orderable):
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
-        FieldPanel("text_en"),
-        FieldPanel("text_ru"),
-        FieldPanel("text_uk"),
-        FieldRowPanel(
-            [FieldPanel("choices_en"), FieldPanel("choices_ru"), FieldPanel("choices_uk")]
-        ),
+        FieldPanel("text_i18n"),
+        FieldPanel("choices_i18n"),
         FieldRowPanel([FieldPanel("phase"), FieldPanel("pair")]),
     ]
 
@@ -149,16 +136,16 @@ class Question(Orderable):
         verbose_name_plural = _("questions")
 
     def __str__(self) -> str:
-        return self.text_en
+        return self.text(settings.LANGUAGE_CODE)
 
     def text(self, language: str | None = None) -> str:
         return localised(self, "text", language)
 
     def choices(self, language: str | None = None) -> list[str]:
         """The options in ``language`` (English where a translation is missing)."""
-        english = _lines(self.choices_en)
-        language = (language or translation.get_language() or "en")[:2]
-        other = _lines(getattr(self, f"choices_{language}", "")) if language in LANGS else []
+        texts = self.choices_i18n or {}
+        english = _lines(texts.get(settings.LANGUAGE_CODE, ""))
+        other = _lines(texts.get(_language(language), ""))
         return [other[i] if i < len(other) and other[i] else en for i, en in enumerate(english)]
 
     @property
@@ -166,16 +153,23 @@ class Question(Orderable):
         return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        english = _lines(self.choices_en)
+        errors: dict[str, list[str]] = {}
+        texts = self.choices_i18n or {}
+        english = _lines(texts.get(settings.LANGUAGE_CODE, ""))
         if self.has_choices and len(english) < 2:
-            errors["choices_en"] = _("Give at least two choices, one per line.")
-        for code in ("ru", "uk"):
-            lines = _lines(getattr(self, f"choices_{code}"))
+            errors.setdefault("choices_i18n", []).append(
+                _("Give at least two choices, one per line.")
+            )
+        for code, name in language_choices():
+            lines = _lines(texts.get(code, ""))
             if self.has_choices and lines and len(lines) != len(english):
-                errors[f"choices_{code}"] = _(
-                    "Give as many choices as in English (%(count)s), in the same order."
-                ) % {"count": len(english)}
+                errors.setdefault("choices_i18n", []).append(
+                    _(
+                        "%(language)s: give as many choices as in English (%(count)s), "
+                        "in the same order."
+                    )
+                    % {"language": name, "count": len(english)}
+                )
         if self.phase and self.kind != QuestionKind.LIKERT:
             errors["phase"] = _("Only a scale question can be a self-assessment.")
         if self.phase and not self.pair:

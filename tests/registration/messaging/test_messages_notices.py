@@ -83,7 +83,7 @@ def test_survey_invitation_goes_once_after_the_event_with_the_survey_link(settin
     event = event_with_agenda()
     people = factories.RegistrationFactory.create_batch(2, event=event, language="ru")
     factories.SurveyFactory(
-        event=event, title_en="Your views", title_ru="Ваше мнение", title_uk="", questions=False
+        event=event, title_i18n={"en": "Your views", "ru": "Ваше мнение"}, questions=False
     )
     _start, end = event_bounds(event)
 

@@ -204,7 +204,7 @@ def test_export_status_of_another_event_is_refused(client, event):
 
 def test_survey_viewset_is_scoped_to_the_users_events(client, event):
     other = past_event(title="Another Event")
-    theirs = Survey.objects.create(event=other, title_en="Their survey")
+    theirs = Survey.objects.create(event=other, title_i18n={"en": "Their survey"})
     client.force_login(staff("rita", event, "reporter"))
 
     index = client.get(reverse("surveys:index"))
@@ -236,8 +236,8 @@ def test_reporter_creates_a_survey_in_the_admin(client, settings):
     form = client.get(f"{url}?event={event.pk}")
     data = {
         "event": event.pk,
-        "title_en": "Feedback",
-        "title_ru": "Отзыв",
+        "title_i18n_en": "Feedback",
+        "title_i18n_ru": "Отзыв",
         "anonymous": "on",
         "is_open": "on",
         "questions-TOTAL_FORMS": "1",
@@ -245,13 +245,13 @@ def test_reporter_creates_a_survey_in_the_admin(client, settings):
         "questions-MIN_NUM_FORMS": "1",
         "questions-MAX_NUM_FORMS": "1000",
         "questions-0-kind": "single",
-        "questions-0-text_en": "Was it useful?",
-        "questions-0-choices_en": "Yes\nNo",
-        "questions-0-choices_ru": "Да",
+        "questions-0-text_i18n_en": "Was it useful?",
+        "questions-0-choices_i18n_en": "Yes\nNo",
+        "questions-0-choices_i18n_ru": "Да",
         "questions-0-ORDER": "1",
     }
     bad = client.post(url, data)
-    data["questions-0-choices_ru"] = "Да\nНет"
+    data["questions-0-choices_i18n_ru"] = "Да\nНет"
     foreign = client.post(url, {**data, "event": other.pk})
     good = client.post(url, data)
 
@@ -259,7 +259,7 @@ def test_reporter_creates_a_survey_in_the_admin(client, settings):
     assert f'<option value="{event.pk}" selected>' in form.text
     assert f'<option value="{other.pk}"' not in form.text
     assert bad.status_code == 200
-    assert "Give as many choices as in English (2), in the same order." in bad.text
+    assert "Русский: give as many choices as in English (2), in the same order." in bad.text
     assert foreign.status_code == 200  # not one of the user's events: the form refuses it
     assert good.status_code == 302
     survey = Survey.objects.get(event=event)
