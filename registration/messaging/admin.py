@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail import hooks
 
+from conference.languages import language_choices, language_codes
 from registration.admin.viewsets import StaffViewSet
 from registration.messaging.models import EventCalendar, Message, MessageStatus, OrganiserMessage
 from registration.messaging.services.invites import event_cancel
@@ -131,7 +132,11 @@ def resend(request: HttpRequest, message_id: int) -> HttpResponse:
     return redirect(reverse("messaging_admin:log", args=[event.pk]))
 
 
-class OrganiserMessageForm(forms.ModelForm):
+class OrganiserMessageForm(forms.Form):
+    """Who gets the note and its subject and text in each language of ``settings.LANGUAGES``
+    (fields ``subject_<code>``, ``body_<code>``, made when the form is built). The default
+    language is required; another language is written whole or left to fall back to it."""
+
     statuses = forms.MultipleChoiceField(
         label=gettext_lazy("To participants who are"),
         choices=[
@@ -144,32 +149,46 @@ class OrganiserMessageForm(forms.ModelForm):
         error_messages={"required": gettext_lazy("Choose at least one group of participants.")},
     )
 
-    class Meta:
-        model = OrganiserMessage
-        fields = [
-            "statuses",
-            "subject_en",
-            "body_en",
-            "subject_ru",
-            "body_ru",
-            "subject_uk",
-            "body_uk",
-        ]
-        help_texts = {
-            "body_en": gettext_lazy(
-                "Participants who read Russian or Ukrainian get the English text when that "
-                "language is left empty."
-            ),
-        }
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        default = settings.LANGUAGE_CODE
+        for code, name in language_choices():
+            self.fields[f"subject_{code}"] = forms.CharField(
+                label=_("Subject (%(language)s)") % {"language": name},
+                max_length=200,
+                required=code == default,
+                widget=forms.TextInput(attrs={"lang": code, "dir": "auto"}),
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=_("Text (%(language)s)") % {"language": name},
+                required=code == default,
+                widget=forms.Textarea(attrs={"lang": code, "dir": "auto", "rows": 6}),
+                help_text=_(
+                    "Participants who read another language get this text when theirs is "
+                    "left empty."
+                )
+                if code == default
+                else "",
+            )
 
     def clean(self):
         cleaned = super().clean()
-        for code in ("ru", "uk"):
+        for code in language_codes():
             subject, body = cleaned.get(f"subject_{code}"), cleaned.get(f"body_{code}")
             if bool(subject) != bool(body):
                 field = f"body_{code}" if subject else f"subject_{code}"
                 self.add_error(field, _("Write both the subject and the text, or neither."))
         return cleaned
+
+    def message_data(self) -> dict:
+        """The cleaned form as ``OrganiserMessage`` fields (languages left empty omitted)."""
+        data = self.cleaned_data
+        written = [code for code in language_codes() if data.get(f"subject_{code}")]
+        return {
+            "statuses": data["statuses"],
+            "subject_i18n": {code: data[f"subject_{code}"] for code in written},
+            "body_i18n": {code: data[f"body_{code}"] for code in written},
+        }
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,8 +199,7 @@ def write(request: HttpRequest, event_id: int) -> HttpResponse:
     previews = None
     recipients = None
     if request.method == "POST" and form.is_valid():
-        note = form.save(commit=False)
-        note.event = event
+        note = OrganiserMessage(event=event, **form.message_data())
         recipients = organiser_message_recipients(
             event=event, statuses=form.cleaned_data["statuses"]
         ).count()
@@ -190,7 +208,7 @@ def write(request: HttpRequest, event_id: int) -> HttpResponse:
                 saved = organiser_message_create(
                     event=event,
                     author=request.user,
-                    data={name: form.cleaned_data[name] for name in form.Meta.fields},
+                    data=form.message_data(),
                 )
             except MessageError:
                 form.add_error("statuses", _("Nobody with these statuses is registered."))

@@ -67,15 +67,15 @@ def _note(event, note: dict[str, Any]) -> int:
     )
     if not recipients.exists():
         return 0
-    texts = {
-        f"{field}_{code}": text
-        for field in ("subject", "body")
-        for code, text in note[field].items()
-    }
     bulk, created = OrganiserMessage.objects.get_or_create(
         event=event,
-        subject_en=texts["subject_en"],
-        defaults={**texts, "statuses": note["statuses"], "queued_at": timezone.now()},
+        subject_i18n__en=note["subject"]["en"],
+        defaults={
+            "subject_i18n": note["subject"],
+            "body_i18n": note["body"],
+            "statuses": note["statuses"],
+            "queued_at": timezone.now(),
+        },
     )
     if not created:
         return 0

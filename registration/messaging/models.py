@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from conference.language_texts import LanguageTextsField
+
 
 class MessageStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -182,12 +184,9 @@ class OrganiserMessage(models.Model):
         related_name="+",
     )
     statuses = models.JSONField(_("to participants who are"), default=list)
-    subject_en = models.CharField(_("subject (English)"), max_length=200)
-    body_en = models.TextField(_("text (English)"))
-    subject_ru = models.CharField(_("subject (Russian)"), max_length=200, blank=True)
-    body_ru = models.TextField(_("text (Russian)"), blank=True)
-    subject_uk = models.CharField(_("subject (Ukrainian)"), max_length=200, blank=True)
-    body_uk = models.TextField(_("text (Ukrainian)"), blank=True)
+    #: ``{language: text}`` for each language of ``settings.LANGUAGES`` the organiser wrote.
+    subject_i18n = LanguageTextsField(_("subject"), text_max_length=200)
+    body_i18n = LanguageTextsField(_("text"), multiline=True)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     queued_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
@@ -208,13 +207,13 @@ class OrganiserMessage(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.subject_en
+        return self.subject_i18n.get(settings.LANGUAGE_CODE, "")
 
     def text_for(self, language: str) -> tuple[str, str]:
         """Subject and body in ``language``, or in English when that one is not written."""
-        subject = getattr(self, f"subject_{language}", "") or self.subject_en
-        body = getattr(self, f"body_{language}", "") or self.body_en
-        return subject, body
+        if not (self.subject_i18n.get(language) and self.body_i18n.get(language)):
+            language = settings.LANGUAGE_CODE
+        return self.subject_i18n.get(language, ""), self.body_i18n.get(language, "")
 
 
 class OutboxWakeUp(models.Model):

@@ -34,7 +34,11 @@ def _sent_note(event) -> OrganiserMessage:
     note = organiser_message_create(
         event=event,
         author=None,
-        data={"statuses": ["confirmed"], "subject_en": "Bus", "body_en": "At 08:15."},
+        data={
+            "statuses": ["confirmed"],
+            "subject_i18n": {"en": "Bus"},
+            "body_i18n": {"en": "At 08:15."},
+        },
     )
     organiser_message_send(message=note)
     return OrganiserMessage.objects.get(pk=note.pk)

@@ -30,10 +30,11 @@ RECIPIENTS = 1011
 def _note() -> dict:
     return {
         "statuses": ["confirmed"],
-        "subject_en": "Bus to the venue",
-        "body_en": "The bus leaves the hotel at 08:15.",
-        "subject_ru": "Автобус до места проведения",
-        "body_ru": "Автобус отходит от гостиницы в 08:15.",
+        "subject_i18n": {"en": "Bus to the venue", "ru": "Автобус до места проведения"},
+        "body_i18n": {
+            "en": "The bus leaves the hotel at 08:15.",
+            "ru": "Автобус отходит от гостиницы в 08:15.",
+        },
     }
 
 
