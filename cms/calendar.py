@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
-from cms.fields import language_name
+from conference.l10n import language_name_in
 
 PRODID = "-//Regional Events//Agenda//EN"
 
@@ -101,10 +101,11 @@ def session_description(session) -> str:
         lines.append(f"{role}: {speaker.name}" + (f" ({details})" if details else ""))
     if session.floor_language:
         lines.append(
-            _("Floor language: %(language)s") % {"language": language_name(session.floor_language)}
+            _("Floor language: %(language)s")
+            % {"language": language_name_in(session.floor_language)}
         )
     if session.interpretation_languages:
-        names = ", ".join(language_name(c) for c in session.interpretation_languages)
+        names = ", ".join(language_name_in(c) for c in session.interpretation_languages)
         lines.append(_("Interpretation into: %(languages)s") % {"languages": names})
     if session.description:
         lines.append("")

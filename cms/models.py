@@ -455,13 +455,12 @@ class EventPage(RoutablePageMixin, Page):
 
     @property
     def tz_label(self) -> str:
-        """The zone named with its offset on the first day, e.g. ``Asia/Almaty (UTC+05:00)``."""
-        start = dt.datetime.combine(self.start_date, dt.time(12, 0), tzinfo=self.tz)
-        offset = start.utcoffset() or dt.timedelta(0)
-        minutes = int(offset.total_seconds() // 60)
-        sign = "+" if minutes >= 0 else "-"
-        minutes = abs(minutes)
-        return f"{self.time_zone} (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
+        """The zone as its city in the active language with its offset on the first day, e.g.
+        ``Алматы (UTC+05:00)`` (CLDR's exemplar city: readers know the city, not the key)."""
+        # Imported here so that this shared file's edit stays inside the method.
+        from conference.l10n import time_zone_label
+
+        return time_zone_label(self.time_zone, self.start_date)
 
 
 class OrganiserRole(models.TextChoices):

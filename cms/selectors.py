@@ -22,7 +22,6 @@ from django_countries import countries
 from wagtail.models import Locale, Page
 
 from cms.fields import language_name
-from conference.languages import language_codes
 from cms.models import (
     BackgroundPaper,
     BackgroundPaperDocument,
@@ -37,6 +36,8 @@ from cms.models import (
     SessionSpeaker,
     Speaker,
 )
+from conference.l10n import language_name_in, sort_key
+from conference.languages import language_codes
 
 PER_PAGE = 10
 
@@ -284,10 +285,10 @@ def agenda_for(
             paper_views[paper.pk] for paper in session.papers.all() if paper.pk in paper_views
         ]
         session.interpretation_names = [
-            language_name(code) for code in session.interpretation_languages or []
+            language_name_in(code) for code in session.interpretation_languages or []
         ]
         session.floor_language_name = (
-            language_name(session.floor_language) if session.floor_language else ""
+            language_name_in(session.floor_language) if session.floor_language else ""
         )
     return [
         DayGroup(day=day, sessions=list(group))
@@ -323,9 +324,9 @@ def event_detail_context(*, event: EventPage, request: Any) -> dict[str, Any]:
         "field_list": [localized_fields[f.pk] for f in fields],
         "papers": papers,
         "agenda": agenda_for(event, papers=papers),
-        "language_names": [language_name(code) for code in event.languages or []],
+        "language_names": [language_name_in(code) for code in event.languages or []],
         "interpretation_names": [
-            language_name(code) for code in event.interpretation_languages or []
+            language_name_in(code) for code in event.interpretation_languages or []
         ],
         "register_url": f"{event.get_url(request=request)}register/",
     }
@@ -451,10 +452,11 @@ def event_index_list(
     country_codes = sorted(
         {c for c in all_events.values_list("country", flat=True) if c},
     )
+    country_key = sort_key(locale.language_code)
     with override(locale.language_code):
         country_choices = sorted(
             ((code, str(countries.name(code))) for code in country_codes),
-            key=lambda c: c[1],
+            key=lambda c: country_key(c[1]),
         )
     return {
         "events": page,

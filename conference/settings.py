@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from conference.l10n import country_overrides
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -226,6 +228,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates in each language's own order and cases ("22 декабря 2026", "2026 жылғы 22 желтоқсан"):
+# conference/formats/<code>/formats.py; a language without one uses Django's own formats.
+FORMAT_MODULE_PATH = ["conference.formats"]
+# Country names from CLDR (Babel) in the nominative, in the language shown (conference/l10n.py).
+COUNTRIES_OVERRIDE = country_overrides()
 
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"

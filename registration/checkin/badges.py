@@ -38,10 +38,11 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cms.models import EventPage
+from conference.l10n import format_date_range
 
 if TYPE_CHECKING:
     from cms.models import EventPage
@@ -169,14 +170,7 @@ class BadgeData:
 
 def event_dates(start: dt.date, end: dt.date) -> str:
     """``12–13 May 2026`` in the active language (month names in the right case)."""
-    full = formats.date_format(end, "j E Y")
-    if start == end:
-        return full
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{full}"
-    if start.year == end.year:
-        return f"{formats.date_format(start, 'j E')} – {full}"
-    return f"{formats.date_format(start, 'j E Y')} – {full}"
+    return format_date_range(start, end)
 
 
 def event_titles(event: EventPage) -> dict[str, str]:

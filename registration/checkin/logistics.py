@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from cms.fields import EVENT_LANGUAGES, LANGUAGE_NAMES
 from cms.models import EventPage
+from conference.l10n import format_date
 from registration.checkin.logistics_selectors import (
     LogisticsPeople,
     confirmed_by_name,
@@ -247,7 +248,7 @@ def signin_sheet_pdf(
     localized = event.localized
     context = {
         "event_title": localized.title,
-        "day_label": date_format(day, "l, j E Y"),
+        "day_label": format_date(day, "WEEKDAY_DATE_FORMAT"),
         "place": ", ".join(
             p for p in [event.city, str(event.country.name) if event.country else ""] if p
         ),
@@ -296,8 +297,8 @@ def signin_sheet(request: HttpRequest, event_id: int) -> HttpResponse:
             request,
             _("There is no sign-in sheet for that day: the event runs from %(start)s to %(end)s.")
             % {
-                "start": date_format(event.start_date, "j E Y"),
-                "end": date_format(event.end_date, "j E Y"),
+                "start": date_format(event.start_date, "DATE_FORMAT"),
+                "end": date_format(event.end_date, "DATE_FORMAT"),
             },
         )
         return redirect(f"{reverse('logistics:index')}?event={event.pk}")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cms.fields import language_name
 from cms.models import EventPage, Session, SessionKind
+from conference.l10n import time_zone_city
 from registration.checkin.models import BadgeBatch, CheckIn
 from registration.models import Registration, RegistrationStatus
 from registration.models.registrations import (
@@ -180,7 +181,7 @@ def checkin_search(
                 "token": r.badge_token,
                 "checked_in": time,
                 "checked_in_label": _("checked in today at %(time)s (%(zone)s)")
-                % {"time": time, "zone": event.time_zone}
+                % {"time": time, "zone": time_zone_city(event.time_zone)}
                 if time
                 else "",
             }

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cms.fields import language_name
 from cms.models import EventPage
 from conference.jobs import JobResult, job_create, job_run
+from conference.l10n import time_zone_city
 from registration.checkin.badges import badge_data, badges_pdf, event_titles
 from registration.checkin.models import BadgeBatch, BadgeLayout, CheckIn
 from registration.checkin.selectors import badge_registrations, local_time
@@ -156,7 +157,7 @@ def _with_time(summary: dict[str, Any], checkin: CheckIn, event: EventPage) -> d
 def _already(existing: CheckIn, event: EventPage, summary: dict[str, Any]) -> CheckInError:
     values = {
         "time": local_time(existing.at, event),
-        "zone": event.time_zone,
+        "zone": time_zone_city(event.time_zone),
         "who": _who(summary),
     }
     if existing.by_id:
@@ -282,7 +283,7 @@ def checkin_perform(
                 _("“%(event)s” does not take place on %(day)s — %(who)s")
                 % {
                     "event": event.title,
-                    "day": formats.date_format(day, "j E Y"),
+                    "day": formats.date_format(day, "DATE_FORMAT"),
                     "who": _who(summary),
                 },
                 code="not_event_day",

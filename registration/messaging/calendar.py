@@ -17,13 +17,12 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from cms.calendar import add_timezones, page_site_url, session_vevents, site_host
-from cms.fields import language_name
 from cms.selectors import agenda_for, page_in_language
+from conference.l10n import format_date, language_name_in
 from registration.links import manage_url
 
 PRODID = "-//Regional Events//Invitations//EN"
@@ -144,16 +143,16 @@ def agenda_summary(event, sessions: list, *, registration=None) -> str:
             day = session.day
             if lines:
                 lines.append("")
-            lines.append(date_format(day, "l, j F Y"))
+            lines.append(format_date(day, "WEEKDAY_DATE_FORMAT"))
         place = _session_place(session)
         line = f"{session.start_time:%H:%M}–{session.end_time:%H:%M} {session.title}"
         lines.append(f"{line} ({place})" if place else line)
     lines.append("")
-    lines.append(_("Times are in the venue's time zone: %(tz)s.") % {"tz": event.time_zone})
+    lines.append(_("Times are in the venue's time zone: %(tz)s.") % {"tz": event.tz_label})
     if registration is not None and registration.interpretation_language:
         lines.append(
             _("Your interpretation language: %(language)s")
-            % {"language": language_name(registration.interpretation_language)}
+            % {"language": language_name_in(registration.interpretation_language)}
         )
     if registration is not None:
         lines.append(_("Your registration: %(url)s") % {"url": manage_url(registration)})
@@ -282,7 +281,7 @@ def feed_ics(*, registration, include: bool = True) -> bytes:
             for vevent in session_vevents(event, sessions):
                 if registration.interpretation_language:
                     note = _("Your interpretation language: %(language)s") % {
-                        "language": language_name(registration.interpretation_language)
+                        "language": language_name_in(registration.interpretation_language)
                     }
                     text = f"{vevent.pop('description', '')}\n\n{note}".strip()
                     vevent.add("description", text)

@@ -11,6 +11,7 @@ from typing import Any
 from anyascii import anyascii
 from django.conf import settings
 from django.db import models
+from django.utils.choices import BlankChoiceIterator, CallableChoiceIterator
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from cms.fields import language_name
+from conference.l10n import country_choices
 from conference.languages import language_choices
 
 
@@ -31,6 +33,13 @@ def new_token() -> str:
 class CountryChoiceField(LazyTypedChoiceField):
     """django-countries' form field, checking a code by lookup: walking 250 translated names
     for every check cost a registration more than its own database work."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # CLDR's names in the language shown, sorted as it sorts (conference.l10n), built
+        # when the select is drawn and cached per language; the blank choice stays.
+        blank = getattr(kwargs.get("choices"), "blank_choice", [])
+        self.choices = BlankChoiceIterator(CallableChoiceIterator(country_choices), blank)
 
     def valid_value(self, value) -> bool:
         return isinstance(value, str) and value in self.countries

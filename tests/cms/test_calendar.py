@@ -58,7 +58,7 @@ def test_every_session_has_uid_times_with_tzid_location_and_description(event):
     assert str(module["LOCATION"]) == "Training room 1, Training centre, Kyiv"
     assert str(module["DESCRIPTION"]).splitlines()[:3] == [
         "Trainer: Marta Chumalo (Project expert, WIN)",
-        "Floor language: Українська",
+        "Floor language: Ukrainian",
         "Interpretation into: English",
     ]
 

@@ -81,12 +81,12 @@ def test_scan_answer_gives_the_event_local_time_and_names_the_zone(event, checke
 
     assert (result.participant["time"], result.participant["time_zone"]) == (
         "09:14",
-        "Asia/Bishkek (UTC+06:00)",
+        "Bishkek (UTC+06:00)",
     )
     with pytest.raises(CheckInError) as again:
         scan(event, aigul, checker, at=SCANNED_AT + dt.timedelta(hours=1))
     assert again.value.message.startswith(
-        "Already checked in today at 09:14 (Asia/Bishkek) by Bakyt Toktogulov — Айгуль Нурланова"
+        "Already checked in today at 09:14 (Bishkek) by Bakyt Toktogulov — Айгуль Нурланова"
     )
     assert again.value.participant["time"] == "09:14"
 
@@ -117,7 +117,7 @@ def test_search_shows_who_is_checked_in_today_and_when(event, checker, aigul):
         ("Айгерим Нурланова", ""),
         ("Айгуль Нурланова", "09:14"),
     ]
-    assert rows[1]["checked_in_label"] == "checked in today at 09:14 (Asia/Bishkek)"
+    assert rows[1]["checked_in_label"] == "checked in today at 09:14 (Bishkek)"
     assert rows[0]["checked_in_label"] == ""
     # 00:30 UTC on the 11th is 06:30 on the second day in Bishkek: nobody yet.
     assert [r["checked_in"] for r in tomorrow] == ["", ""]
@@ -131,7 +131,7 @@ def test_search_label_in_the_staff_language(event, checker, aigul):
             event=event, query="Айгуль", now=dt.datetime(2025, 5, 10, 12, 0, tzinfo=UTC)
         )
 
-    assert rows[0]["checked_in_label"] == "отмечен(а) сегодня в 09:14 (Asia/Bishkek)"
+    assert rows[0]["checked_in_label"] == "отмечен(а) сегодня в 09:14 (Бишкек)"
 
 
 def test_attendance_list_shows_the_scan_at_the_event_local_time(
@@ -145,10 +145,10 @@ def test_attendance_list_shows_the_scan_at_the_event_local_time(
     ).content.decode()
 
     latest = html[html.index("Latest check-ins") :]
-    assert "Time (Asia/Bishkek)" in latest
+    assert "Time (Bishkek)" in latest
     assert re.search(r"<td>09:14</td>\s*<td>Айгуль Нурланова</td>", latest)
     assert "03:14" not in latest
-    assert "Asia/Bishkek (UTC+06:00)" in latest
+    assert "Bishkek (UTC+06:00)" in latest
 
 
 @pytest.mark.parametrize(
