@@ -345,17 +345,15 @@ def events_in_locale(*, locale: Locale):
     return live.filter(Q(locale=locale) | (Q(locale=default) & ~Q(translation_key__in=translated)))
 
 
-def _with_fields(events) -> list[EventPage]:
-    """Attach ``field_list`` (fields of work in each event's locale) with two queries."""
+def _with_fields(events, *, locale: Locale) -> list[EventPage]:
+    """Attach ``field_list``: each event's fields of work named in the list's ``locale`` (an
+    event not translated yet is listed in its own language, but its fields are the index
+    filter's, named as the filter names them). Three queries at most."""
     events = list(events.prefetch_related("fields_of_work"))
-    for locale_id, group in groupby(
-        sorted(events, key=lambda e: e.locale_id), lambda e: e.locale_id
-    ):
-        group = list(group)
-        fields = [f for event in group for f in event.fields_of_work.all()]
-        localized = _localized(fields, model=FieldOfWork, locale_id=locale_id)
-        for event in group:
-            event.field_list = [localized[f.pk] for f in event.fields_of_work.all()]
+    fields = [f for event in events for f in event.fields_of_work.all()]
+    localized = _localized(fields, model=FieldOfWork, locale_id=locale.pk)
+    for event in events:
+        event.field_list = [localized[f.pk] for f in event.fields_of_work.all()]
     return events
 
 
@@ -363,7 +361,7 @@ def event_upcoming_list(*, locale: Locale, limit: int = 6, today: dt.date | None
     """The next events (not yet ended) in the reader's locale, soonest first."""
     today = today or timezone.localdate()
     events = events_in_locale(locale=locale).filter(end_date__gte=today).order_by("start_date")
-    return _with_fields(events[:limit])
+    return _with_fields(events[:limit], locale=locale)
 
 
 def event_feed_list(*, locale: Locale) -> list[EventPage]:
@@ -448,7 +446,7 @@ def event_index_list(
         notices.append(_("The list shows all events without that filter."))
 
     page = Paginator(events.distinct(), PER_PAGE).get_page(params.get("page"))
-    page.object_list = _with_fields(page.object_list)
+    page.object_list = _with_fields(page.object_list, locale=locale)
     country_codes = sorted(
         {c for c in all_events.values_list("country", flat=True) if c},
     )

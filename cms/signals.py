@@ -9,7 +9,11 @@ from wagtail.signals import copy_for_translation_done, page_published, page_unpu
 
 from cms.cache import page_cache_invalidate
 from cms.models import EventPage
-from cms.services import agenda_sync_translations, translation_papers_remap
+from cms.services import (
+    agenda_sync_translations,
+    translation_papers_remap,
+    translation_snippets_remap,
+)
 
 
 @receiver(page_published)
@@ -21,8 +25,17 @@ def on_page_published(sender, instance, **kwargs):
             source = instance
         if source.pk == instance.pk:
             agenda_sync_translations(source=source)
+            targets = list(
+                EventPage.objects.filter(translation_key=source.translation_key)
+                .exclude(pk=source.pk)
+                .only("pk", "locale_id")
+            )
         else:
             agenda_sync_translations(source=source, only=instance)
+            targets = [instance]
+        # The sync copies the source's rooms; each copy then points at its own locale's.
+        for target in targets:
+            translation_snippets_remap(target=target)
     page_cache_invalidate()
 
 
@@ -33,7 +46,11 @@ def on_page_unpublished(sender, instance, **kwargs):
 
 @receiver(copy_for_translation_done)
 def on_copy_for_translation(sender, source_obj, target_obj, **kwargs):
+    """The Translate action (and simple_translation's tree sync) copies a page with its links
+    to snippets as they are: point them at the target locale's rooms, speakers, organisers and
+    fields of work, and the copy's papers at its own papers."""
     if isinstance(source_obj, EventPage) and isinstance(target_obj, EventPage):
+        translation_snippets_remap(target=target_obj, save_revision=True)
         translation_papers_remap(source=source_obj, target=target_obj)
 
 
