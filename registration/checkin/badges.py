@@ -1,8 +1,12 @@
 """Badges: a QR code that holds only the registration's random badge token, printed on a PDF.
 
 A6 portrait (one badge per page) for phones and badge printers, or an A4 sheet of four for
-office printers. Each badge is drawn in its participant's language (role and country names,
-dates, the event's title when the event is translated into that language).
+office printers. The event's badge language setting (``EventPage.badge_language``) says which
+language the translatable lines (role, event title, dates, city and country) are in: each
+participant's own, the event's main working language (the first of its working languages) for
+every badge, or the main language with the participant's below it, smaller ("stacked"; a line
+that reads the same in both is printed once). The event's title and city come from its page
+in that language (Wagtail's translation; the source page when there is none).
 
 Names, organisations and titles come in any script, so the text is laid out by WeasyPrint:
 Pango shapes it with HarfBuzz (Arabic letters joined, right-to-left runs in visual order, mixed
@@ -12,9 +16,11 @@ Noto families (Latin, Cyrillic, Greek, Arabic, Hebrew and the other scripts of
 embedded as a subset. reportlab was the previous engine: it neither reorders right-to-left
 text nor falls back between fonts, and it cannot embed the CFF outlines of Noto CJK.
 
-Long text never reaches the cut line: it is first made smaller (down to a minimum size), then
-wrapped at word boundaries over a fixed number of lines, and the last line ends with an
-ellipsis; the badge box also hides anything that would still overflow.
+Long text never reaches the cut line: it is first made smaller (down to a minimum size, the
+lines counted by wrapping the words as the badge will), then wrapped at word boundaries over
+a fixed number of lines, and the last line ends with an ellipsis; the badge box also hides
+anything that would still overflow. An event title of any length a page allows (255
+characters) fits whole: it is never cut, and never broken inside a word.
 
 The QR code is not drawn by WeasyPrint (its SVG path parser added about 70 % to the time of
 a batch): the page leaves an empty zone with an id, and the modules are written into the page
@@ -39,13 +45,14 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cms.models import EventPage
-from conference.l10n import format_date_range
+from cms.models import BadgeLanguage, EventPage
+from conference.l10n import country_name, format_date_range
+from conference.languages import language_codes
 
 if TYPE_CHECKING:
-    from cms.models import EventPage
     from registration.models import Registration
 
 TEMPLATE = "registration/badge/badges.html"
@@ -87,11 +94,14 @@ DEFAULT_COLOUR = "#444444"
 #: A name is made smaller until it fits on one line; a title or an organisation only when it
 #: would not fit in its lines at the largest size.
 SIZES = {
-    "title": (10.5, 8.5, 3),
+    "title": (10.5, 7.0, 4),
+    "title_below": (8.5, 6.5, 4),
     "name": (22.0, 15.0, 1),
     "organisation": (11.0, 9.0, 2),
     "role": (20.0, 10.0, 1),
 }
+#: The participant's language under the main one (stacked badges): one size, on the band.
+ROLE_BELOW_SIZE = 9.0
 QR_LARGEST = 42 * MM
 QR_SMALLEST = 24 * MM
 
@@ -164,8 +174,19 @@ class BadgeData:
     event_title: str
     event_dates: str
     event_place: str
-    #: The participant's language (the badge's ``lang``); empty: the active language.
+    #: The language of the lines above (the badge's ``lang``); empty: the active language.
     language: str = ""
+    #: Stacked badges: the same lines in the participant's language, printed smaller under
+    #: the main language's; each empty where it reads the same (or the badge is not stacked).
+    language_below: str = ""
+    role_below: str = ""
+    event_title_below: str = ""
+    event_when_below: str = ""
+
+    @property
+    def event_when(self) -> str:
+        """The dates and the place on one line."""
+        return " · ".join(p for p in [self.event_dates, self.event_place] if p)
 
 
 def event_dates(start: dt.date, end: dt.date) -> str:
@@ -173,34 +194,138 @@ def event_dates(start: dt.date, end: dt.date) -> str:
     return format_date_range(start, end)
 
 
-def event_titles(event: EventPage) -> dict[str, str]:
-    """The event's title in each language it is translated into (one query)."""
-    rows = EventPage.objects.filter(translation_key=event.translation_key).values_list(
-        "locale__language_code", "title"
+@dataclass(frozen=True)
+class EventText:
+    """An event's printed lines in one language: from its page in that language, else from
+    the source page (field by field: an empty city on a translation is the source's)."""
+
+    language: str
+    title: str
+    dates: str
+    city: str
+    country: str
+    venue: str
+
+    @property
+    def place(self) -> str:
+        return ", ".join(p for p in [self.city, self.country] if p)
+
+    @property
+    def when(self) -> str:
+        return " · ".join(p for p in [self.dates, self.place] if p)
+
+
+@dataclass(frozen=True)
+class BadgeTexts:
+    """Which languages an event's badges and sheets are printed in, and its lines in each.
+
+    Built once per print job (one query for the pages), then asked per registration.
+    """
+
+    mode: str
+    #: The event's main working language: the first of its languages the site speaks.
+    main: str
+    #: The working languages the site speaks, main first (a stacked sheet's second).
+    working: tuple[str, ...]
+    texts: dict[str, EventText]
+
+    def languages_for(self, participant: str) -> tuple[str, str]:
+        """(the badge's language, the language stacked below it or ``""``)."""
+        own = participant if participant in self.texts else self.main
+        if self.mode == BadgeLanguage.PARTICIPANT:
+            return own, ""
+        if self.mode == BadgeLanguage.STACKED and own != self.main:
+            return self.main, own
+        return self.main, ""
+
+    def sheet_languages(self) -> tuple[str, str]:
+        """A sign-in sheet is one page for everyone: no participant's language. It is in the
+        main language; stacked, with the event's second working language below."""
+        if self.mode == BadgeLanguage.STACKED:
+            return self.main, next((code for code in self.working if code != self.main), "")
+        return self.main, ""
+
+
+def badge_texts(event: EventPage) -> BadgeTexts:
+    """The event's badge language setting and its printed lines in every site language.
+
+    Registrations belong to the source page: its settings, dates and country decide; titles,
+    cities and venues come from each published translation. Side effects: none (one query).
+    """
+    source = event.source
+    pages = {
+        page.locale.language_code: page
+        for page in EventPage.objects.filter(translation_key=source.translation_key, live=True)
+        .select_related("locale")
+        .only("title", "city", "venue_name", "locale__language_code")
+    }
+    spoken = language_codes()
+    working = tuple(code for code in (source.languages or []) if code in spoken)
+    texts = {}
+    for code in spoken:
+        page = pages.get(code, source)
+        with translation.override(code):
+            dates = event_dates(source.start_date, source.end_date)
+        texts[code] = EventText(
+            language=code,
+            title=page.title or source.title,
+            dates=dates,
+            city=page.city or source.city,
+            country=country_name(source.country.code if source.country else "", code),
+            venue=page.venue_name or source.venue_name,
+        )
+    return BadgeTexts(
+        mode=source.badge_language,
+        main=working[0] if working else settings.LANGUAGE_CODE,
+        working=working,
+        texts=texts,
     )
-    return dict(rows)
+
+
+def _differs(below: str, above: str) -> str:
+    """``below`` unless it reads the same as ``above`` (a line is never printed twice)."""
+    return below if below.casefold() != above.casefold() else ""
 
 
 def badge_data(
-    registration: Registration, *, event: EventPage, titles: dict[str, str] | None = None
+    registration: Registration, *, event: EventPage, texts: BadgeTexts | None = None
 ) -> BadgeData:
-    """The badge's text for one registration, in the participant's language."""
-    titles = titles if titles is not None else {}
-    with translation.override(registration.language or "en"):
-        return BadgeData(
-            token=registration.badge_token,
-            name=registration.name_on_badge,
-            organisation=registration.organisation,
-            country=str(registration.country.name) if registration.country else "",
-            role=str(registration.get_role_display()),
-            role_code=registration.role,
-            event_title=titles.get(registration.language, event.title),
-            event_dates=event_dates(event.start_date, event.end_date),
-            event_place=", ".join(
-                p for p in [event.city, str(event.country.name) if event.country else ""] if p
-            ),
-            language=registration.language or "en",
+    """The badge's text for one registration, in the languages the event's setting gives.
+
+    ``texts`` (``badge_texts(event)``) is built once for a batch; without it, here.
+    """
+    texts = texts if texts is not None else badge_texts(event)
+    language, below = texts.languages_for(registration.language or "")
+    line = texts.texts[language]
+    with translation.override(language):
+        role = str(registration.get_role_display())
+        # What the participant typed for the badge is printed as typed; otherwise the name
+        # with its title in the badge's language, which starts the line ("Г-жа", "Mx").
+        name = registration.badge_name or capfirst(registration.name_with_title)
+    country = country_name(registration.country.code if registration.country else "", language)
+    data = {
+        "token": registration.badge_token,
+        "name": name,
+        "organisation": registration.organisation,
+        "country": country,
+        "role": role,
+        "role_code": registration.role,
+        "event_title": line.title,
+        "event_dates": line.dates,
+        "event_place": line.place,
+        "language": language,
+    }
+    if below:
+        other = texts.texts[below]
+        with translation.override(below):
+            role_below = str(registration.get_role_display())
+        data.update(
+            language_below=below,
+            role_below=_differs(role_below, role),
+            event_title_below=_differs(other.title, line.title),
+            event_when_below=_differs(other.when, line.when),
         )
+    return BadgeData(**data)
 
 
 # --- Text measurement ----------------------------------------------------------------------
@@ -240,18 +365,45 @@ def text_width(text: str, *, size: float, bold: bool) -> float:
     return total * size
 
 
+def wrapped_lines(text: str, *, size: float, bold: bool, width: float) -> int:
+    """How many lines ``text`` takes when its words are wrapped as a browser wraps them
+    (greedy, breaking only between words). A word wider than the line counts the lines it
+    would need; only such a word is ever broken on the badge."""
+    space = text_width(" ", size=size, bold=bold)
+    lines, used = 0, 0.0
+    for word in text.split():
+        word_width = text_width(word, size=size, bold=bold)
+        if lines and used + space + word_width <= width:
+            used += space + word_width
+            continue
+        lines += 1
+        while word_width > width:  # a word alone wider than the line
+            lines += 1
+            word_width -= width
+        used = word_width
+    return lines
+
+
 def fit_size(text: str, *, field: str, bold: bool = True, width: float = INNER_WIDTH) -> float:
     """The largest size (in half points) at which ``text`` fits in its field's lines.
 
-    Wrapping wastes part of each line, so several lines count as 85 % full. Never below the
-    field's smallest size: what still does not fit wraps and ends with an ellipsis.
+    The words are wrapped as the badge wraps them, with 4 % of the line kept for the
+    difference between this estimate and the shaped text. Never below the field's smallest
+    size: what still does not fit wraps and ends with an ellipsis (an event title of 255
+    characters fits at the smallest size).
     """
     largest, smallest, lines = SIZES[field]
-    room = width * (0.97 if lines == 1 else 0.85 * lines)
-    natural = text_width(text, size=1, bold=bold)
-    if natural * largest <= room:
-        return largest
-    return max(smallest, int(room / natural * 2) / 2)
+    if lines == 1:
+        natural = text_width(text, size=1, bold=bold)
+        if natural * largest <= width * 0.97:
+            return largest
+        return max(smallest, int(width * 0.97 / natural * 2) / 2)
+    size = largest
+    while size > smallest:
+        if wrapped_lines(text, size=size, bold=bold, width=width * 0.96) <= lines:
+            return size
+        size -= 0.5
+    return smallest
 
 
 def cjk_language(text: str) -> str:
@@ -312,14 +464,21 @@ def _badge_context(data: BadgeData, index: int) -> dict:
         "data": data,
         "index": index,
         "language": data.language,
-        "when": " · ".join(p for p in [data.event_dates, data.event_place] if p),
+        "when": data.event_when,
         "role": role,
+        "role_below": data.role_below.upper(),
         "title_pt": _size_class(fit_size(data.event_title, field="title")),
+        "title_below_pt": _size_class(fit_size(data.event_title_below, field="title_below")),
         "name_pt": _size_class(fit_size(data.name, field="name")),
         "organisation_pt": _size_class(
             fit_size(data.organisation, field="organisation", bold=False)
         ),
-        "role_pt": _size_class(fit_size(role, field="role")),
+        "role_pt": _size_class(
+            min(fit_size(role, field="role"), 16.0)
+            if data.role_below
+            else fit_size(role, field="role")
+        ),
+        "role_below_pt": _size_class(ROLE_BELOW_SIZE),
         "title_lang": languages["title"],
         "name_lang": languages["name"],
         "organisation_lang": languages["organisation"],
@@ -456,11 +615,12 @@ def badges_pdf(
 
 
 def badge_pdf_for(registration: Registration, *, layout: str = "a6") -> bytes:
-    """One participant's badge as PDF bytes: A6, or on an A4 sheet to cut out."""
+    """One participant's badge as PDF bytes: A6, or on an A4 sheet to cut out; in the
+    languages the event's badge language setting gives (the same badge as in a batch)."""
     event = registration.event
-    data = badge_data(registration, event=event, titles=event_titles(event))
+    data = badge_data(registration, event=event, texts=badge_texts(event))
     out = io.BytesIO()
-    with translation.override(registration.language or "en"):
+    with translation.override(data.language):
         badges_pdf(
             [data],
             out,
@@ -468,3 +628,29 @@ def badge_pdf_for(registration: Registration, *, layout: str = "a6") -> bytes:
             title=_("Badge: %(event)s") % {"event": data.event_title},
         )
     return out.getvalue()
+
+
+def badge_batch_pdf(
+    *,
+    event: EventPage,
+    registrations: Iterable[Registration],
+    out: IO[bytes],
+    layout: str,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """A batch's badges as one PDF into ``out``; return how many were drawn.
+
+    One language setting for the whole file: the event's (see ``BadgeTexts``); the file's
+    own words (its title, "No badges to print.") are in the main working language.
+    Side effects: writes to ``out`` only.
+    """
+    texts = badge_texts(event)
+    badges = (badge_data(r, event=event, texts=texts) for r in registrations)
+    with translation.override(texts.main):
+        return badges_pdf(
+            badges,
+            out,
+            layout=layout,
+            title=texts.texts[texts.main].title,
+            on_progress=on_progress,
+        )

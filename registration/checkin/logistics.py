@@ -1,7 +1,8 @@
 """Logistics of one event: the summary screen (interpretation head-count per day, needs, visa
 letters), the same as an XLSX workbook (a named sheet per table) for the venue, interpreters
 and caterers, and a printable sign-in sheet per day (PDF, A4, names in the alphabetical order
-of the chosen language).
+of the chosen language; the sheet itself in the event's badge language, see
+``signin_sheet_pdf``).
 
 Every screen and file shows personal data of the event: organisers and registration managers
 only (``PARTICIPANT_ROLES``), each look or download written to the audit log.
@@ -27,7 +28,8 @@ from django.views.decorators.http import require_GET
 
 from cms.fields import EVENT_LANGUAGES, LANGUAGE_NAMES
 from cms.models import EventPage
-from conference.l10n import format_date
+from conference.l10n import country_name, format_date
+from registration.checkin.badges import BadgeTexts, badge_texts
 from registration.checkin.logistics_selectors import (
     LogisticsPeople,
     confirmed_by_name,
@@ -234,42 +236,71 @@ def _page_number_css() -> str:
     return "@page { @bottom-right { content: " + " ".join(parts) + "; } }"
 
 
+def _sheet_labels(language: str, *, texts: BadgeTexts, day: dt.date) -> dict[str, str]:
+    """The sheet's own words and the event's lines in ``language`` (the same msgids as the
+    template's, so the catalogue holds them once)."""
+    line = texts.texts[language]
+    with translation.override(language):
+        return {
+            "language": language,
+            "event_title": line.title,
+            "day_label": format_date(day, "WEEKDAY_DATE_FORMAT"),
+            "place": ", ".join(p for p in [line.venue, line.place] if p),
+            "sheet": _("Sign-in sheet"),
+            "number": _("No."),
+            "name": _("Name"),
+            "organisation": _("Organisation"),
+            "country": _("Country"),
+            "signature": _("Signature"),
+        }
+
+
 def signin_sheet_pdf(
     *, event: EventPage, day: dt.date, people: list[Registration], order: str
 ) -> bytes:
-    """One day's sign-in sheet as A4 PDF bytes, in the active language: the event's title and
-    the date on every page, a numbered row per person (name, organisation, country) with a box
-    to sign in, "Page n of m" below. Fonts are embedded (WeasyPrint embeds subsets).
-    Side effects: none."""
+    """One day's sign-in sheet as A4 PDF bytes: the event's title, the date and the venue on
+    every page, a numbered row per person (name, organisation, country) with a box to sign
+    in, "Page n of m" below. Fonts are embedded (WeasyPrint embeds subsets).
+
+    One language for the whole sheet, whoever prints it: the event's main working language
+    (the badge language setting; a sheet has no participant's language), with the title,
+    the date line and the column headings repeated below in the second working language when
+    the setting stacks two. Side effects: none."""
     # Heavy library (WeasyPrint, STYLE rule 9): only PDF downloads need it.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    localized = event.localized
-    context = {
-        "event_title": localized.title,
-        "day_label": format_date(day, "WEEKDAY_DATE_FORMAT"),
-        "place": ", ".join(
-            p for p in [event.city, str(event.country.name) if event.country else ""] if p
-        ),
-        "people": [
-            {
-                "family_name": r.family_name,
-                "given_name": r.given_name,
-                "organisation": r.organisation,
-                "country": str(r.country.name) if r.country else "",
-            }
-            for r in people
-        ],
-        "language": translation.get_language() or "en",
-        "order_name": LANGUAGE_NAMES.get(order, order),
-    }
-    html = render_to_string(SIGNIN_TEMPLATE, context)
-    fonts = FontConfiguration()
-    stylesheets = [
-        CSS(filename=str(SIGNIN_STYLESHEET), font_config=fonts),
-        CSS(string=_page_number_css(), font_config=fonts),
-    ]
+    texts = badge_texts(event)
+    language, second = texts.sheet_languages()
+    main = _sheet_labels(language, texts=texts, day=day)
+    below = _sheet_labels(second, texts=texts, day=day) if second else None
+    if below:
+        # A line is printed twice only when the two languages write it differently.
+        below = {
+            key: value if key == "language" or value != main[key] else ""
+            for key, value in below.items()
+        }
+    with translation.override(language):
+        context = {
+            **main,
+            "below": below,
+            "people": [
+                {
+                    "family_name": r.family_name,
+                    "given_name": r.given_name,
+                    "organisation": r.organisation,
+                    "country": country_name(r.country.code if r.country else "", language),
+                }
+                for r in people
+            ],
+            "order_name": LANGUAGE_NAMES.get(order, order),
+        }
+        html = render_to_string(SIGNIN_TEMPLATE, context)
+        fonts = FontConfiguration()
+        stylesheets = [
+            CSS(filename=str(SIGNIN_STYLESHEET), font_config=fonts),
+            CSS(string=_page_number_css(), font_config=fonts),
+        ]
     return HTML(string=html).write_pdf(stylesheets=stylesheets, font_config=fonts)
 
 

@@ -27,7 +27,7 @@ from cms.fields import language_name
 from cms.models import EventPage
 from conference.jobs import JobResult, job_create, job_run
 from conference.l10n import time_zone_city
-from registration.checkin.badges import badge_data, badges_pdf, event_titles
+from registration.checkin.badges import badge_batch_pdf
 from registration.checkin.models import BadgeBatch, BadgeLayout, CheckIn
 from registration.checkin.selectors import badge_registrations, local_time
 from registration.models import Registration, RegistrationStatus
@@ -437,13 +437,15 @@ def badge_batch_work(*, job, context) -> JobResult:
     registrations = badge_registrations(event=event, filters=batch.filters)
     total = registrations.count()
     context.progress(0, total)
-    titles = event_titles(event)
-    badges = (
-        badge_data(r, event=event, titles=titles) for r in registrations.iterator(chunk_size=500)
-    )
     # Not a context manager: the job runner saves the file to storage, then closes it.
     out = tempfile.TemporaryFile()  # noqa: SIM115
-    badges_pdf(badges, out, layout=batch.layout, title=event.title, on_progress=context.progress)
+    badge_batch_pdf(
+        event=event,
+        registrations=registrations.iterator(chunk_size=500),
+        out=out,
+        layout=batch.layout,
+        on_progress=context.progress,
+    )
     return JobResult(filename=f"badges-{event.slug}-{batch.pk}.pdf", content=out)
 
 

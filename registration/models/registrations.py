@@ -88,6 +88,26 @@ class Title(models.TextChoices):
     PROF = "prof", _("Prof.")
 
 
+#: The title as written next to a name (the choice labels above may explain a title, as
+#: Russian and Ukrainian do for "Mx"; a name is printed with the short form only).
+TITLE_SHORT = {
+    Title.MS: pgettext_lazy("title, short form", "Ms"),
+    Title.MR: pgettext_lazy("title, short form", "Mr"),
+    Title.MX: pgettext_lazy("title, short form", "Mx"),
+    Title.DR: pgettext_lazy("title, short form", "Dr"),
+    Title.PROF: pgettext_lazy("title, short form", "Prof."),
+}
+#: The name with its title, per title: a language places each title where it belongs
+#: (Kazakh writes "ханым" and "мырза" after the name, "профессор" before it).
+TITLE_WITH_NAME = {
+    Title.MS: pgettext_lazy("title with a name", "Ms %(name)s"),
+    Title.MR: pgettext_lazy("title with a name", "Mr %(name)s"),
+    Title.MX: pgettext_lazy("title with a name", "Mx %(name)s"),
+    Title.DR: pgettext_lazy("title with a name", "Dr %(name)s"),
+    Title.PROF: pgettext_lazy("title with a name", "Prof. %(name)s"),
+}
+
+
 class OrganisationType(models.TextChoices):
     MINISTRY = "ministry", _("Ministry or national authority")
     POLICE = "police", _("Police or other law enforcement")
@@ -251,8 +271,21 @@ class Registration(models.Model):
     full_name.fget.short_description = pgettext_lazy("person", "Full name")
 
     @property
+    def title_short(self) -> str:
+        """The title's short form in the active language ("Mx", "г-жа"); empty without one."""
+        return str(TITLE_SHORT.get(self.title, ""))
+
+    @property
+    def name_with_title(self) -> str:
+        """The full name with the title's short form, placed as the active language places
+        it: what the personal page, the e-mails and the badge print."""
+        form = TITLE_WITH_NAME.get(self.title)
+        return str(form) % {"name": self.full_name} if form else self.full_name
+
+    @property
     def name_on_badge(self) -> str:
-        return self.badge_name or self.full_name
+        """The name the participant typed for the badge, else the name with its title."""
+        return self.badge_name or self.name_with_title
 
 
 #: Who may change a participant field once the registration is made (``editable_by``).
@@ -306,6 +339,8 @@ class ParticipantField:
         if self.name in LIST_CHOICES:
             labels = dict(LIST_CHOICES[self.name].choices)
             return "; ".join(str(labels.get(code, code)) for code in value or [])
+        if self.name == "title":
+            return registration.title_short
         if self.model_field.choices:
             return str(getattr(registration, f"get_{self.name}_display")())
         if isinstance(value, bool):

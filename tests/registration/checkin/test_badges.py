@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from django.urls import reverse
 
-from registration.checkin.badges import badge_data, badge_pdf_for, badges_pdf, event_titles
+from registration.checkin.badges import badge_data, badge_pdf_for, badge_texts, badges_pdf
 from registration.checkin.models import BadgeBatch, BadgeBatchStatus
 from registration.checkin.services import badge_batch_build, badge_batch_create
 from registration.links import sign_key
@@ -90,12 +90,10 @@ def test_badge_pdf_in_participant_language_with_cyrillic_and_embedded_fonts(even
 
 def test_badge_pdf_a4_sheet_holds_four_badges(event):
     people = RegistrationFactory.create_batch(5, event=event)
-    titles = event_titles(event)
+    texts = badge_texts(event)
     out = io.BytesIO()
 
-    count = badges_pdf(
-        [badge_data(p, event=event, titles=titles) for p in people], out, layout="a4"
-    )
+    count = badges_pdf([badge_data(p, event=event, texts=texts) for p in people], out, layout="a4")
 
     pages = pages_of(out.getvalue())
     assert count == 5

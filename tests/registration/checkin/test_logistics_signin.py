@@ -114,9 +114,12 @@ def test_sheet_has_event_date_columns_and_only_confirmed_people(staff_client, ev
     assert "Page 1 of 1" in words
 
 
-def test_sheet_date_is_in_the_admins_language(staff_client, organiser, event, tmp_path):
+def test_sheet_date_is_in_the_events_main_language(staff_client, organiser, event, tmp_path):
+    # One language per event (its badge language setting), whatever the admin reads.
+    event.languages = ["ru", "en"]
+    event.save()
     RegistrationFactory(event=event)
-    _admin_language(organiser, "ru")
+    _admin_language(organiser, "en")
 
     response = _get(staff_client, event, day="2026-05-12", order="ru")
 
