@@ -1,4 +1,9 @@
-"""Calendar files under event pages (``…/agenda.ics``, ``…/events.ics``).
+"""Pages with the translation fallback, and calendar files (``…/agenda.ics``, ``…/events.ics``).
+
+``serve`` takes Wagtail's page URL (same pattern, same arguments) before ``wagtail.urls`` does,
+so that a page with no copy in the visitor's language is served from another language's copy
+(``cms.fallback``); Wagtail's own ``_util/`` URLs are left to Wagtail. Wagtail still builds
+page URLs with its own ``wagtail_serve`` name.
 
 Wagtail's page URL pattern only accepts path segments ending in a slash without dots, so
 these two file names are routed here first and handed to Wagtail's own page routing (with
@@ -18,4 +23,5 @@ urlpatterns = [
         views.calendar_file,
         name="calendar_file",
     ),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.serve, name="serve"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from cms.fallback import page_url_in_language
 from cms.fields import language_name
 from cms.models import EventPage
 from registration.forms import RegistrationEditForm, RegistrationForm, ResendLinkForm
@@ -102,7 +103,10 @@ def register(request: HttpRequest, event: EventPage) -> HttpResponse:
                 # One answer for every outcome (new, waiting list, already registered): the
                 # e-mail to the address says which. Without the request Wagtail uses its
                 # cached site root paths, not a site query.
-                form_url = event.get_url() + "register/"
+                # In the visitor's language even when the event has no copy in it (the
+                # translation fallback serves the form there).
+                form_url = page_url_in_language(page=event, language=_interface_language(request))
+                form_url += "register/"
                 response = HttpResponseRedirect(f"{form_url}?done=1")
                 _done_write(response, source, path=urlsplit(form_url).path)
                 return response
@@ -123,8 +127,8 @@ def register_submit(request: HttpRequest, event_id: int) -> HttpResponse:
     page = event_public(event_id)
     if page is not None and request.method == "GET":
         # Reached by the language switcher after a form with errors: the form's own page.
-        local = event_in_language(page, _interface_language(request))
-        return HttpResponseRedirect(local.get_url() + "register/")
+        local = page_url_in_language(page=page, language=_interface_language(request))
+        return HttpResponseRedirect(local + "register/")
     if page is not None:
         return register(request, page)
     restricted = EventPage.objects.live().filter(pk=event_id).first()

@@ -274,6 +274,7 @@ FILLERS: dict[tuple[str, ...], Callable[[World, Pattern], object]] = {
 POSITIONAL: dict[str, Callable[[World], list]] = {
     "wagtaildocs_serve": lambda w: [1, "paper.pdf"],
     "wagtail_serve": lambda w: [w.event_b.url_path.split("/", 2)[-1]],
+    "cms:serve": lambda w: [w.event_b.url_path.split("/", 2)[-1]],  # with translation fallback
 }
 
 
