@@ -126,6 +126,7 @@ def test_russian_page_shows_russian_snippets_where_its_links_are_english(client,
     assert "Айгерим Бекова</strong>, Начальник отдела, МВД" in html
     assert "Aigerim" not in html
     assert "Модератор:" in html  # the role in the page's language
+    assert "Панельная дискуссия" in html  # and the session's kind
     assert "Программный офис ОБСЕ" in html
     assert "OSCE Programme Office" not in html
     assert "Полицейская деятельность" in html
