@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.templatetags.static import static
+from django.urls import include, path, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.admin_views import UntranslatedEventsView, user_may_see_report
 from cms.models import FieldOfWork, Organiser, Room, Speaker
 from cms.selectors import document_restricted_events
 
@@ -122,3 +125,40 @@ WAGTAIL_STRINGS_RETRANSLATED = (
     gettext_noop("Visible to all. Visit the live page"),
     gettext_noop("Private. Visit the live page"),
 )
+
+
+@hooks.register("register_admin_urls")
+def untranslated_report_urls():
+    """Reports → Untranslated events (``cms.admin_views``)."""
+    view = UntranslatedEventsView
+    return [
+        path(
+            "reports/untranslated-events/",
+            include(
+                (
+                    [
+                        path("", view.as_view(), name="index"),
+                        path("results/", view.as_view(results_only=True), name="results"),
+                    ],
+                    "cms_untranslated",
+                ),
+                namespace="cms_untranslated",
+            ),
+        )
+    ]
+
+
+class UntranslatedReportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return user_may_see_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def untranslated_report_menu_item():
+    return UntranslatedReportMenuItem(
+        _("Untranslated events"),
+        reverse_lazy("cms_untranslated:index"),
+        name="untranslated-events",
+        icon_name="globe",
+        order=900,
+    )
