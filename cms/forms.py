@@ -8,6 +8,7 @@ session and puts each message on the field of the inline form that has to change
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from anyascii import anyascii
@@ -20,6 +21,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from cms.fields import language_name
 from cms.timezones import EventTimeZoneFormMixin
+from conference.l10n import time_zone_choices
 
 
 def _live_forms(formset) -> list[forms.Form]:
@@ -78,6 +80,10 @@ class EventPageForm(EventTimeZoneFormMixin, WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
+        if "time_zone" in self.fields:
+            # Each zone named by its city in the admin's language, sorted by it (CLDR).
+            keys = [value for value, _label in self.fields["time_zone"].choices if value]
+            self.fields["time_zone"].choices = functools.partial(time_zone_choices, keys)
         if self.instance.locale_id:
             self._limit_to_locale(self.instance.locale_id)
         sessions = self.formsets.get("sessions")

@@ -19,6 +19,8 @@ from django import forms
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from conference.l10n import time_zone_city
+
 UTC = dt.UTC
 
 
@@ -48,7 +50,7 @@ def zone_help_text(zone: zoneinfo.ZoneInfo | None, moment: dt.datetime | None = 
         return _("Times in the event's time zone.")
     at = (moment or dt.datetime.now(UTC)).astimezone(zone)
     return _("Times in %(zone)s time (%(offset)s).") % {
-        "zone": zone.key,
+        "zone": time_zone_city(zone.key),
         "offset": offset_label(at),
     }
 

@@ -110,6 +110,19 @@ def test_time_zone_is_its_city_in_the_readers_language(language, city):
     assert city == get_timezone_location("Asia/Almaty", locale=language, return_city=True)
 
 
+def test_time_zone_choices_are_cities_in_the_readers_order_with_their_keys():
+    choices = l10n.time_zone_choices(
+        ["Europe/Kyiv", "Asia/Almaty", "US/Eastern", "America/New_York"], "ru"
+    )
+
+    assert choices == [
+        ("Asia/Almaty", "Алматы — Asia/Almaty"),
+        ("Europe/Kyiv", "Киев — Europe/Kyiv"),
+        ("America/New_York", "Нью-Йорк — America/New_York"),
+        ("US/Eastern", "Нью-Йорк — US/Eastern"),
+    ]
+
+
 def test_utc_and_unknown_zones_stay_as_written():
     assert l10n.time_zone_city("UTC", "ru") == "UTC"
     assert l10n.time_zone_city("Nowhere/Atlantis", "ru") == "Nowhere/Atlantis"
