@@ -83,6 +83,39 @@ def add_timezones(
             position += 1
 
 
+def sessions_in_language(sessions: list, language: str | None, *, speakers: bool = True) -> list:
+    """Give each session its room (``room_display``) and, with ``speakers``, its speakers with
+    their roles (``speaker_list``) as the translations in ``language`` have them, roles in the
+    active language: what ``session_location`` and ``session_description`` read. A reader whose
+    language the page has no copy in (an invite in Kazakh of an event in English and Russian)
+    still gets the rooms and speakers that are translated. One query per snippet model (the
+    speakers as ``cms.selectors.agenda_for`` prefetches them); the snippet itself where it has
+    no translation. Returns ``sessions``.
+    """
+    # cms.models imports this module and cms.selectors imports cms.models: a real cycle.
+    from cms.models import Room, Speaker
+    from cms.selectors import snippets_in_language
+
+    rooms = snippets_in_language(
+        [s.room for s in sessions if s.room_id], model=Room, language=language
+    )
+    for session in sessions:
+        session.room_display = rooms.get(session.room_id) if session.room_id else None
+    if not speakers:
+        return sessions
+    links = {s.pk: list(s.speakers.all()) for s in sessions}
+    people = snippets_in_language(
+        [link.speaker for group in links.values() for link in group],
+        model=Speaker,
+        language=language,
+    )
+    for session in sessions:
+        session.speaker_list = [
+            (people[link.speaker_id], str(link.get_role_display())) for link in links[session.pk]
+        ]
+    return sessions
+
+
 def session_location(session, event) -> str:
     """Room, venue and city, the parts that are known, comma-separated."""
     room = getattr(session, "room_display", None) or session.room

@@ -20,8 +20,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from cms.calendar import add_timezones, page_site_url, session_vevents, site_host
-from cms.selectors import agenda_for, page_in_language
+from cms.calendar import (
+    add_timezones,
+    page_site_url,
+    session_vevents,
+    sessions_in_language,
+    site_host,
+)
+from cms.models import EventOrganiser, Organiser
+from cms.selectors import agenda_for, page_in_language, snippets_in_language
 from conference.l10n import format_date, language_name_in
 from registration.links import manage_url
 
@@ -92,20 +99,50 @@ def organizer_address() -> tuple[str, str]:
     return name or settings.WAGTAIL_SITE_NAME, address
 
 
-def event_location(event) -> str:
+def event_location(event, source=None) -> str:
+    """Venue, address, city and country in the active language: each from ``event`` (a copy
+    of the page), or from ``source`` where the copy leaves it empty."""
     country = str(countries.name(event.country)) if event.country else ""
-    parts = [event.venue_name, event.venue_address, event.city, country]
-    return ", ".join(part for part in parts if part)
+    parts = [
+        getattr(event, name) or (getattr(source, name) if source is not None else "")
+        for name in ("venue_name", "venue_address", "city")
+    ]
+    return ", ".join(part for part in (*parts, country) if part)
+
+
+def organiser_lines(event, language: str) -> list[str]:
+    """The organisers of ``event`` (the source page: the list of record, which a copy may
+    lag behind) a line per role ("Co-organiser: …"), each named in ``language`` where
+    translated, roles in the active language. Two queries."""
+    links = list(
+        EventOrganiser.objects.filter(page_id=event.pk)
+        .select_related("organiser")
+        .order_by("sort_order", "pk")
+    )
+    names = snippets_in_language(
+        [link.organiser for link in links], model=Organiser, language=language
+    )
+    roles: dict[str, list[str]] = {}
+    for link in links:
+        roles.setdefault(str(link.get_role_display()), []).append(names[link.organiser_id].name)
+    return [f"{role}: {', '.join(people)}" for role, people in roles.items()]
 
 
 @dataclass(frozen=True)
 class Agenda:
     """What a participant's invite shows of the event in one language: the page in that
-    language (or the source page while its translation lags behind), its sessions, its days."""
+    language (its texts: title, venue), the sessions (the source page's while the copy's
+    agenda lags behind; rooms in that language), the days, the organisers. ``source`` is the
+    source page: its dates and time zone are the event's, and it fills the texts the copy
+    leaves empty."""
 
     event: object
     sessions: list
     spans: list[DaySpan]
+    source: object = None
+    organisers: tuple[str, ...] = ()
+    #: The page whose agenda ``sessions`` are: ``event``, or ``source`` where the copy lags.
+    sessions_page: object = None
 
 
 def agenda_in_language(source, language: str, cache: dict | None = None) -> Agenda:
@@ -117,25 +154,39 @@ def agenda_in_language(source, language: str, cache: dict | None = None) -> Agen
     if cache is not None and key in cache:
         return cache[key]
     event = page_in_language(page=source, language=language)
-    sessions = event_sessions(event)
+    sessions, sessions_page = event_sessions(event), event
     if event.pk != source.pk:
         original = event_sessions(source)
         if [(s.day, s.start_time, s.end_time) for s in sessions] != [
             (s.day, s.start_time, s.end_time) for s in original
         ]:
-            event, sessions = source, original  # the translation lags behind
-    agenda = Agenda(event=event, sessions=sessions, spans=day_spans(event, sessions))
+            # The copy's agenda lags behind: the source's sessions, the copy's texts.
+            sessions, sessions_page = original, source
+    sessions_in_language(sessions, language, speakers=False)
+    agenda = Agenda(
+        event=event,
+        sessions=sessions,
+        spans=day_spans(sessions_page, sessions),
+        source=source,
+        organisers=tuple(organiser_lines(source, language)),
+        sessions_page=sessions_page,
+    )
     if cache is not None:
         cache[key] = agenda
     return agenda
 
 
 def _session_place(session) -> str:
-    return session.room.name if session.room_id and session.room else ""
+    """The session's room, in the reader's language when ``sessions_in_language`` ran."""
+    room = getattr(session, "room_display", None) or (session.room if session.room_id else None)
+    return room.name if room else ""
 
 
-def agenda_summary(event, sessions: list, *, registration=None) -> str:
-    """The DESCRIPTION: days with their sessions, the interpretation language, the page."""
+def agenda_summary(
+    event, sessions: list, *, registration=None, organisers: tuple[str, ...] = ()
+) -> str:
+    """The DESCRIPTION: days with their sessions, the interpretation language, the
+    organisers, the page."""
     lines = []
     day = None
     for session in sessions:
@@ -154,6 +205,9 @@ def agenda_summary(event, sessions: list, *, registration=None) -> str:
             _("Your interpretation language: %(language)s")
             % {"language": language_name_in(registration.interpretation_language)}
         )
+    if organisers:
+        lines.append("")
+        lines.extend(organisers)
     if registration is not None:
         lines.append(_("Your registration: %(url)s") % {"url": manage_url(registration)})
     return "\n".join(lines)
@@ -208,13 +262,18 @@ def invite_ics(
             vevent.add("sequence", sequence)
             vevent.add("dtstamp", stamp)
             vevent.add("summary", event.title)
-            location = event_location(event)
+            location = event_location(event, agenda.source)
             if location:
                 vevent.add("location", location)
             url = page_site_url(event)
             if url:
                 vevent.add("url", url)
-            vevent.add("description", agenda_summary(event, sessions, registration=registration))
+            vevent.add(
+                "description",
+                agenda_summary(
+                    agenda.source, sessions, registration=registration, organisers=agenda.organisers
+                ),
+            )
             name, address = organizer_address()
             organizer = vCalAddress(f"mailto:{address}")
             organizer.params["cn"] = vText(name)
@@ -231,8 +290,8 @@ def invite_ics(
         master = Event()
         base(master)
         if not spans:  # no agenda yet: the event's days, all day
-            master.add("dtstart", event.start_date)
-            master.add("dtend", event.end_date + dt.timedelta(days=1))
+            master.add("dtstart", agenda.source.start_date)
+            master.add("dtend", agenda.source.end_date + dt.timedelta(days=1))
             calendar.add_component(master)
             return calendar.to_ical()
         first = spans[0]
@@ -262,7 +321,7 @@ def invite_ics(
                 override.add("dtstart", span.start)
                 override.add("dtend", span.end)
                 calendar.add_component(override)
-        _add_timezones(calendar, event)
+        _add_timezones(calendar, agenda.source)
         return calendar.to_ical()
 
 
@@ -271,13 +330,16 @@ def feed_ics(*, registration, include: bool = True) -> bytes:
     their language; empty when ``include`` is false (cancelled: the entries go away)."""
     source = registration.event
     with translation.override(registration.language):
-        event = page_in_language(page=source, language=registration.language)
+        agenda = agenda_in_language(source, registration.language)
+        event = agenda.event
         calendar = _calendar(PUBLISH, f"{event.title} — {registration.full_name}")
-        calendar.add("x-wr-timezone", event.time_zone)
+        calendar.add("x-wr-timezone", source.time_zone)
         calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT1H")
         if include:
-            sessions = [s for day in agenda_for(event) for s in day.sessions]
+            # The sessions with their speakers (prefetched); the copy's texts around them.
+            sessions = [s for day in agenda_for(agenda.sessions_page) for s in day.sessions]
+            sessions_in_language(sessions, registration.language)
             for vevent in session_vevents(event, sessions):
                 if registration.interpretation_language:
                     note = _("Your interpretation language: %(language)s") % {
@@ -286,5 +348,5 @@ def feed_ics(*, registration, include: bool = True) -> bytes:
                     text = f"{vevent.pop('description', '')}\n\n{note}".strip()
                     vevent.add("description", text)
                 calendar.add_component(vevent)
-            _add_timezones(calendar, event)
+            _add_timezones(calendar, source)
         return calendar.to_ical()

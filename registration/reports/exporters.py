@@ -10,6 +10,7 @@ the function that uses them.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -25,6 +27,23 @@ from registration.reports.selectors import Report, Split, date_text
 from registration.spreadsheets import XlsxSheet, column_widths, xlsx_add_sheet
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+#: The font the DOCX names for all its text. Arial is on every Windows and Mac computer, and
+#: LibreOffice sets it in Liberation Sans, drawn to Arial's widths; so column widths measured
+#: with Liberation Sans are the widths every reader sees. Where Liberation Sans is missing,
+#: they are measured with DejaVu Sans, which is wider: columns come out wider, never narrower.
+DOCX_FONT = "Arial"
+DOCX_METRIC_FONTS = {
+    False: (
+        Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+        Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+        FONT_DIR / "DejaVuSans.ttf",
+    ),
+    True: (
+        Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"),
+        Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+        FONT_DIR / "DejaVuSans-Bold.ttf",
+    ),
+}
 BRAND = (11, 79, 138)
 INK = (27, 31, 36)
 Progress = Callable[[int], None]
@@ -258,15 +277,36 @@ MARGIN_MM = 20
 #: Point sizes of table text in the DOCX; headings start smaller and shrink further (to
 #: ``HEADER_PT_MIN``) until every column holds its longest word on one line.
 BODY_PT, BODY_PT_MIN, HEADER_PT, HEADER_PT_MIN = 9.0, 7.5, 8.5, 6.5
-#: Word's default cell margins (0.08 in = 5.76 pt each side), in points.
-CELL_PAD_PT = 12.0
+#: What a cell takes besides its text, in points: the table style's cell margins (108
+#: twentieths of a point each side), its 1-point inner border, and a point to spare.
+CELL_PAD_PT = 2 * 5.4 + 1.0 + 1.0
+
+
+def docx_metric_font(*, bold: bool = False) -> Path:
+    """The font file whose widths stand for ``DOCX_FONT`` (see there)."""
+    for path in DOCX_METRIC_FONTS[bold]:
+        if path.exists():
+            return path
+    raise FileNotFoundError("no font to measure the DOCX tables with (install fonts-dejavu)")
+
+
+@functools.lru_cache(maxsize=4)
+def _advances(path: Path) -> tuple[dict[int, int], int, int]:
+    """(code point → advance width, the missing glyph's advance, units per em) of a font."""
+    # Heavy library (fontTools, which WeasyPrint brings; STYLE rule 9): only DOCX exports.
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return widths, metrics[font.getGlyphOrder()[0]][0], font["head"].unitsPerEm
 
 
 def _text_width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
-    """How wide ``text`` is at ``size_pt``, measured with DejaVu Sans, which is wider than
-    Word's Calibri and LibreOffice's Carlito: a column measured with it is wide enough in both."""
-    font = _font(100, bold=bold)
-    return font.getlength(text) * size_pt / 100
+    """How wide ``text`` is set in ``DOCX_FONT`` at ``size_pt``: the sum of its characters'
+    advance widths in the font's own metrics (no kerning, which Word leaves off by default)."""
+    widths, missing, units = _advances(docx_metric_font(bold=bold))
+    return sum(widths.get(ord(ch), missing) for ch in str(text)) * size_pt / units
 
 
 def _longest_word_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
@@ -287,14 +327,15 @@ def table_layout(
     columns = list(zip(header, *rows, strict=True))
 
     def minimum_at(header_pt: float, body_pt: float) -> list[float]:
+        # The table style sets the heading row and the first column in bold.
         return [
             max(
                 _longest_word_pt(col[0], header_pt, bold=True),
-                *(_longest_word_pt(v, body_pt) for v in col[1:]),
+                *(_longest_word_pt(v, body_pt, bold=i == 0) for v in col[1:]),
                 0,
             )
             + CELL_PAD_PT
-            for col in columns
+            for i, col in enumerate(columns)
         ]
 
     header_pt, body_pt = HEADER_PT, BODY_PT
@@ -306,8 +347,8 @@ def table_layout(
             body_pt -= 0.5
         minimum = minimum_at(header_pt, body_pt)
     natural = [
-        max(m, *(_text_width_pt(str(v), body_pt) + CELL_PAD_PT for v in col[1:]), 0)
-        for m, col in zip(minimum, columns, strict=True)
+        max(m, *(_text_width_pt(str(v), body_pt, bold=i == 0) + CELL_PAD_PT for v in col[1:]), 0)
+        for i, (m, col) in enumerate(zip(minimum, columns, strict=True))
     ]
     spare = usable_pt - sum(minimum)
     widths = list(minimum)
@@ -357,6 +398,45 @@ def html_blocks(html: str) -> list[tuple[str, str]]:
     return parser.blocks
 
 
+def cover_lines(report: Report) -> list[str]:
+    """The organisers by role and the fields of work, a line each ("Co-organiser: …")."""
+    lines = [f"{group.role}: {', '.join(group.names)}" for group in report.organisers]
+    if report.fields_of_work:
+        lines.append(f"{_('Fields of work')}: {', '.join(report.fields_of_work)}")
+    return lines
+
+
+def docx_fonts(doc, *, font: str, language: str) -> None:
+    """Name ``font`` for every text of ``doc`` (body, headings, tables) instead of the
+    template's theme fonts, so the widths ``table_layout`` measures are the ones set, and
+    make ``language`` the document's language (spelling, hyphenation)."""
+    # Heavy library (python-docx, STYLE rule 9): only DOCX exports need it.
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(slot), font)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), language)
+
+
+def run_language(run, language: str | None) -> None:
+    """Mark a DOCX run as written in ``language`` (a text that falls back to the source
+    page's); nothing when ``language`` is empty."""
+    if not language:
+        return
+    # Heavy library (python-docx, STYLE rule 9): only DOCX exports need it.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    run._r.get_or_add_rPr().append(lang)
+
+
 def report_docx(report: Report, *, progress: Progress | None = None) -> bytes:
     """The report as a Word document a donor can receive after light editing: A4, a cover
     with the event's objectives, tables whose columns fit their words, charts as PNG."""
@@ -374,20 +454,35 @@ def report_docx(report: Report, *, progress: Progress | None = None) -> bytes:
     usable_pt = (A4_MM[0] - 2 * MARGIN_MM) * 72 / 25.4
     doc.core_properties.title = _("Report: %(event)s") % {"event": report.title}
     doc.core_properties.language = report.language
-    doc.add_heading(_("Report: %(event)s") % {"event": report.title}, level=0)
-    doc.add_paragraph(" · ".join(part for part in (report.dates, report.place) if part))
+    docx_fonts(doc, font=DOCX_FONT, language=report.language)
+    fallback = report.fallback_languages
+    before, _placeholder, after = _("Report: %(event)s").partition("%(event)s")
+    heading = doc.add_heading(before, level=0)
+    run_language(heading.add_run(report.title), fallback.get("title"))
+    heading.add_run(after)
+    if report.subtitle:
+        subtitle = doc.add_paragraph(style="Subtitle")
+        run_language(subtitle.add_run(report.subtitle), fallback.get("subtitle"))
+    facts = doc.add_paragraph(report.dates)
+    if report.place:
+        facts.add_run(" · ")
+        run_language(facts.add_run(report.place), fallback.get("place"))
     doc.add_paragraph(_("Prepared on %(date)s") % {"date": date_text(report.generated_at)})
+    for line in cover_lines(report):
+        doc.add_paragraph(line)
     doc.add_heading(_("Key objectives"), level=1)
     blocks = html_blocks(report.objectives)
     if not blocks:
         doc.add_paragraph(_("The event's concept note gives no objectives."))
     for kind, text in blocks:
         if kind == "li":
-            doc.add_paragraph(text, style="List Bullet")
+            paragraph = doc.add_paragraph(text, style="List Bullet")
         elif kind == "h":
-            doc.add_heading(text, level=2)
+            paragraph = doc.add_heading(text, level=2)
         else:
-            doc.add_paragraph(text)
+            paragraph = doc.add_paragraph(text)
+        for run in paragraph.runs:
+            run_language(run, fallback.get("objectives"))
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     images = charts(report)
     progress(40)
@@ -509,6 +604,8 @@ def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
 
     progress = progress or (lambda p: None)
     workbook = Workbook(write_only=True)
+    workbook.properties.title = _("Report: %(event)s") % {"event": report.title}
+    workbook.properties.language = report.language
     used: set[str] = set()
     percent = _percent_headers()
 
@@ -532,6 +629,16 @@ def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
         widths[0] = max(widths[0], 40.0) if widths else 40.0
         xlsx_add_sheet(workbook, XlsxSheet(title, header, cells(), widths=widths), used)
 
+    about = [
+        [_("Subtitle"), report.subtitle],
+        [_("Dates"), report.dates],
+        [_("Place"), report.place],
+        *([group.role, ", ".join(group.names)] for group in report.organisers),
+        [_("Fields of work"), ", ".join(report.fields_of_work)],
+        [_("Key objectives"), "\n".join(text for _kind, text in html_blocks(report.objectives))],
+    ]
+    prepared = [_("Prepared on %(date)s") % {"date": date_text(report.generated_at)}, ""]
+    sheet(_("Event"), [_("Event"), report.title], [*(row for row in about if row[1]), prepared])
     # Shares are written as fractions with a percent format, so sums and charts work in Excel.
     summary_rows = [
         [
@@ -680,7 +787,13 @@ def report_pdf(report: Report, *, progress: Progress | None = None) -> bytes:
 
 def report_context(report: Report) -> dict:
     """What the HTML templates (admin page and PDF) need beyond the report itself."""
+    language = report.fallback_languages.get("title")
     return {
+        "title_html": (
+            format_html('<span lang="{}">{}</span>', language, report.title)
+            if language
+            else report.title
+        ),
         "survey_summary": survey_summary(report),
         "pre_post": pre_post_table(report) if report.survey and report.survey.pre_post else None,
         "max_stage": max((s.split.total for s in report.stages), default=0),

@@ -31,7 +31,8 @@ from django_countries import countries
 from wagtail.rich_text import expand_db_html
 
 from cms.fields import language_name
-from cms.selectors import page_in_language
+from cms.models import EventOrganiser, FieldOfWork, Organiser, Room
+from cms.selectors import page_in_language, snippets_in_language
 from registration.checkin.models import CheckIn
 from registration.models import Registration, RegistrationStatus
 from registration.models.registrations import OrganisationType, ParticipantRole, Sex
@@ -173,6 +174,14 @@ class RecommendationRow:
 
 
 @dataclass
+class OrganiserGroup:
+    """The organisers of one role ("Co-organiser": ...), named in the report's language."""
+
+    role: str
+    names: list[str]
+
+
+@dataclass
 class Report:
     event_id: int
     title: str
@@ -190,6 +199,13 @@ class Report:
     attendance: list[DayRow]
     survey: SurveyResult | None
     recommendations: list[RecommendationRow]
+    subtitle: str = ""
+    organisers: list[OrganiserGroup] = field(default_factory=list)
+    fields_of_work: list[str] = field(default_factory=list)
+    #: Text (``title``, ``subtitle``, ``place``, ``objectives``) → the language it is written
+    #: in, for the texts the event's copy in the report's language does not have yet (they
+    #: come from the source page): the HTML marks them with ``lang``, DOCX runs with ``w:lang``.
+    fallback_languages: dict[str, str] = field(default_factory=dict)
 
     def stage(self, key: str) -> Stage:
         return next(stage for stage in self.stages if stage.key == key)
@@ -293,17 +309,35 @@ def report_build(*, event) -> Report:
         "attended_any": _("Attended (at least one day)"),
         "attended_every": _("Attended every day"),
     }
-    local = page_in_language(page=event, language=translation.get_language())
+    language = (translation.get_language() or "en")[:2]
+    local = page_in_language(page=event, language=language)
+    texts = EventTexts(source=event, local=local, language=language)
+    venue_name, venue_language = texts.get("venue_name")
+    city, city_language = texts.get("city")
+    place_language = venue_language if venue_name else city_language
     return Report(
         event_id=event.pk,
-        title=local.title,
+        title=texts.get("title")[0],
+        subtitle=texts.get("subtitle")[0],
         dates=_dates(event.start_date, event.end_date),
-        place=", ".join(
-            part for part in (local.venue_name, local.city, _country(event.country)) if part
-        ),
-        language=translation.get_language() or "en",
+        place=", ".join(part for part in (venue_name, city, _country(event.country)) if part),
+        language=language,
         generated_at=timezone.now(),
-        objectives=expand_db_html(local.objectives or ""),
+        objectives=expand_db_html(texts.get("objectives")[0]),
+        # The source page's lists are those of record (a copy's may lag behind); each
+        # snippet is named by its translation.
+        organisers=organiser_groups(page=event, language=language),
+        fields_of_work=field_of_work_names(page=event, language=language),
+        fallback_languages={
+            key: code
+            for key, code in (
+                ("title", texts.get("title")[1]),
+                ("subtitle", texts.get("subtitle")[1]),
+                ("place", place_language),
+                ("objectives", texts.get("objectives")[1]),
+            )
+            if code != language
+        },
         days=len(event_days),
         stages=[
             Stage(key=key, label=stage_labels[key], split=split) for key, split in stages.items()
@@ -312,8 +346,55 @@ def report_build(*, event) -> Report:
         breakdowns=breakdowns,
         attendance=attendance,
         survey=survey_results(event=event, audience=audience),
-        recommendations=recommendation_rows(event=event),
+        recommendations=recommendation_rows(event=event, local=local, language=language),
     )
+
+
+class EventTexts:
+    """An event's texts in a language: each from the page's copy in that language, or from
+    the source page where the copy leaves it empty (or there is no copy), with the language
+    it is written in."""
+
+    def __init__(self, *, source, local, language: str) -> None:
+        self.source, self.local, self.language = source, local, language
+
+    def get(self, name: str) -> tuple[str, str]:
+        """(text, the language it is in) of the page field ``name``; ("", language) if blank
+        on both pages."""
+        value = getattr(self.local, name, "") or ""
+        if value.strip():
+            return value, self._language_of(self.local)
+        value = getattr(self.source, name, "") or ""
+        if value.strip():
+            return value, self._language_of(self.source)
+        return "", self.language
+
+    def _language_of(self, page) -> str:
+        if page.pk != self.source.pk:
+            return self.language  # ``page_in_language`` found it in that language
+        return page.locale.language_code[:2]
+
+
+def organiser_groups(*, page, language: str) -> list[OrganiserGroup]:
+    """The page's organisers grouped by role, in the order the organiser listed them, each
+    named as its translation in ``language`` has it (the original where none). Two queries."""
+    links = list(EventOrganiser.objects.filter(page_id=page.pk).select_related("organiser"))
+    names = snippets_in_language(
+        [link.organiser for link in links], model=Organiser, language=language
+    )
+    groups: dict[str, OrganiserGroup] = {}
+    for link in sorted(links, key=lambda link: (link.sort_order or 0, link.pk)):
+        role = str(link.get_role_display())
+        groups.setdefault(role, OrganiserGroup(role=role, names=[]))
+        groups[role].names.append(names[link.organiser_id].name)
+    return list(groups.values())
+
+
+def field_of_work_names(*, page, language: str) -> list[str]:
+    """The page's fields of work, named in ``language`` where translated. Two queries."""
+    fields = list(page.fields_of_work.all())
+    names = snippets_in_language(fields, model=FieldOfWork, language=language)
+    return [names[f.pk].name for f in fields]
 
 
 def _participation_cube(event) -> list[dict]:
@@ -462,21 +543,58 @@ def _pre_post(results: list[QuestionResult]) -> list[PrePost]:
     ]
 
 
-def recommendation_rows(*, event) -> list[RecommendationRow]:
-    rows = Recommendation.objects.filter(event=event).select_related("session")
+def recommendation_rows(
+    *, event, local=None, language: str | None = None
+) -> list[RecommendationRow]:
+    """The event's recommendations in order; each session named as the event's copy ``local``
+    (in ``language``) names it, with its room in that language. Four queries at most."""
+    rows = list(Recommendation.objects.filter(event=event).select_related("session__room"))
+    sessions = _local_sessions(event, local) if any(rec.session_id for rec in rows) else {}
+    rooms = snippets_in_language(
+        [rec.session.room for rec in rows if rec.session_id and rec.session.room_id],
+        model=Room,
+        language=language or translation.get_language(),
+    )
     return [
         RecommendationRow(
             id=rec.pk,
             order=number,
             text=rec.text,
-            session=_session_label(rec.session) if rec.session else "",
+            session=(
+                _session_label(
+                    rec.session,
+                    title=sessions.get(rec.session_id, rec.session).title,
+                    room=rooms.get(rec.session.room_id),
+                )
+                if rec.session_id
+                else ""
+            ),
         )
         for number, rec in enumerate(rows, start=1)
     ]
 
 
-def _session_label(session) -> str:
-    return f"{session.title} ({date_text(session.day)})"
+def _local_sessions(event, local) -> dict[int, object]:
+    """Source session id → the same session on the copy ``local``: the copies of an agenda
+    hold the same sessions in the same order, so they pair up by position while their days
+    and times agree (a copy whose agenda lags behind pairs up with nothing)."""
+    if local is None or local.pk == event.pk:
+        return {}
+    order = ("day", "start_time", "sort_order", "pk")
+    mine = list(event.sessions.order_by(*order))
+    theirs = list(local.sessions.order_by(*order))
+    if [(s.day, s.start_time, s.end_time) for s in mine] != [
+        (s.day, s.start_time, s.end_time) for s in theirs
+    ]:
+        return {}
+    return {a.pk: b for a, b in zip(mine, theirs, strict=True)}
+
+
+def _session_label(session, *, title: str | None = None, room=None) -> str:
+    when = date_text(session.day)
+    if room is not None:
+        when = f"{when}, {room.name}"
+    return f"{title or session.title} ({when})"
 
 
 def date_text(day: dt.date | dt.datetime) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from registration.reports import exporters as reports
@@ -41,6 +42,15 @@ def bar(value, biggest) -> int:
 def pct_bar(value) -> int:
     """A fraction (0–1) as a bar length in percent."""
     return 0 if value is None else max(0, min(100, round(float(value) * 100)))
+
+
+@register.filter
+def lang_attr(report, text: str):
+    """`` lang="en"`` on an element that shows ``text`` (``title``, ``subtitle``, ``place``,
+    ``objectives``) of the report when it comes from the source page in another language
+    (screen readers then read it with the right voice); nothing otherwise."""
+    language = report.fallback_languages.get(text)
+    return format_html(' lang="{}"', language) if language else ""
 
 
 @register.simple_tag

@@ -118,6 +118,7 @@ def test_xlsx_one_sheet_per_table_with_the_figures(event):
         book = xlsx(report_xlsx(report_build(event=event)))
 
     assert book.sheetnames == [
+        "Event",
         "Participation",
         "Attendance per day",
         "By country",
