@@ -30,7 +30,6 @@ from django.utils.encoding import force_str
 from django.utils.functional import cached_property, classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_countries import countries
 from django_filters import BooleanFilter, ChoiceFilter, DateFilter, ModelChoiceFilter
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -61,6 +60,7 @@ from wagtail.snippets.views.snippets import (
 
 from cms.fields import EVENT_LANGUAGES
 from cms.models import EventPage
+from conference.l10n import country_choices
 from registration.forms import StaffMessageForm, participant_validators_apply
 from registration.models.registrations import (
     PARTICIPANT_FIELDS,
@@ -243,7 +243,7 @@ class RegistrationFilterSet(WagtailFilterSet):
         ),
     )
     status = ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
-    country = ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
+    country = ChoiceFilter(label=_("Country"), choices=country_choices)
     sex = ChoiceFilter(label=_("Sex"), choices=Sex.choices)
     organisation_type = ChoiceFilter(label=_("Organisation type"), choices=OrganisationType.choices)
     role = ChoiceFilter(label=_("Role"), choices=ParticipantRole.choices)
