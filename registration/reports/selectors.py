@@ -33,6 +33,7 @@ from wagtail.rich_text import expand_db_html
 from cms.fields import language_name
 from cms.models import EventOrganiser, FieldOfWork, Organiser, Room
 from cms.selectors import page_in_language, snippets_in_language
+from conference.l10n import format_date_range
 from registration.checkin.models import CheckIn
 from registration.models import Registration, RegistrationStatus
 from registration.models.registrations import OrganisationType, ParticipantRole, Sex
@@ -607,9 +608,7 @@ def date_text(day: dt.date | dt.datetime) -> str:
 
 
 def _dates(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return date_text(start)
-    return f"{date_text(start)} – {date_text(end)}"
+    return format_date_range(start, end)
 
 
 def _country(country) -> str:

@@ -30,7 +30,7 @@ TEXT = {
     "en": {
         "reports": "Reports",
         "title": "Report: Training of Mentors",
-        "dates": "Nov. 27, 2026 – Nov. 28, 2026",
+        "dates": "27–28 November 2026",
         "objectives": "Key objectives",
         "objective": "Prepare mentors in mentoring techniques",
         "all": "All reports",
@@ -48,7 +48,7 @@ TEXT = {
     "ru": {
         "reports": "Отчёты",
         "title": "Отчёт: Подготовка наставников",
-        "dates": "27 ноября 2026 г. – 28 ноября 2026 г.",
+        "dates": "27–28 ноября 2026",
         "objectives": "Основные цели",
         "objective": "Обучить наставников методам наставничества",
         "all": "Все отчёты",
