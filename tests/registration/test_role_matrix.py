@@ -389,6 +389,8 @@ def positives(w: World) -> dict[tuple[str, str], str]:
             "wagtailsnippetchoosers_registration_registration:choose_results",
             "registration_manager",
         ): "registration #",
+        # Reports → Untranslated events: the organiser's own event, and (negative below) not B.
+        ("cms_untranslated:index", "organiser"): w.event_a.title,
     }
 
 
