@@ -389,7 +389,7 @@ def positives(w: World) -> dict[tuple[str, str], str]:
             "wagtailsnippetchoosers_registration_registration:choose_results",
             "registration_manager",
         ): "registration #",
-        # Reports → Untranslated events: the organiser's own event, and (negative below) not B.
+        # Reports → Untranslated events: the organiser sees their own event there.
         ("cms_untranslated:index", "organiser"): w.event_a.title,
     }
 
