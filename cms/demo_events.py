@@ -40,6 +40,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.models import (
     BackgroundPaper,
+    BackgroundPaperDocument,
     EventIndexPage,
     EventOrganiser,
     EventPage,
@@ -315,7 +316,7 @@ def _papers(spec: dict[str, Any]) -> list[BackgroundPaper]:
     text = {code: joined(fields) for code, fields in spec["text"].items()}
     papers = []
     for order, paper in enumerate(spec.get("papers", [])):
-        documents = {}
+        documents = []
         for code, document in paper["documents"].items():
             if "page_text" in document:  # the page's own title, background and objectives
                 page = text[document["page_text"]]
@@ -326,8 +327,12 @@ def _papers(spec: dict[str, Any]) -> list[BackgroundPaper]:
                 ]
             else:
                 paragraphs = document["paragraphs"]
-            documents[f"document_{code}"] = _document(
-                document["title"], document["file"], paragraphs
+            documents.append(
+                BackgroundPaperDocument(
+                    language=code,
+                    document=_document(document["title"], document["file"], paragraphs),
+                    sort_order=len(documents),
+                )
             )
         papers.append(
             BackgroundPaper(
@@ -335,7 +340,7 @@ def _papers(spec: dict[str, Any]) -> list[BackgroundPaper]:
                 description=paper["description"]["en"],
                 access=paper["access"],
                 sort_order=order,
-                **documents,
+                language_documents=documents,
             )
         )
     return papers

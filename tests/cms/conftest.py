@@ -10,13 +10,14 @@ from wagtail.documents import get_document_model
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from cms.models import BackgroundPaper, EventIndexPage, EventPage, SessionSpeaker
+from cms.models import EventIndexPage, EventPage, SessionSpeaker
 from tests.factories import (
     EventPageFactory,
     HomePageFactory,
     RoomFactory,
     SessionFactory,
     SpeakerFactory,
+    paper_create,
 )
 
 
@@ -55,12 +56,11 @@ def fill_agenda(event: EventPage, *, days: int, sessions: int, speakers: int, pa
     paper_rows = []
     for i in range(papers):
         paper_rows.append(
-            BackgroundPaper.objects.create(
-                page=event,
+            paper_create(
+                event,
+                {"en": make_document(f"Paper {i} EN"), "ru": make_document(f"Paper {i} RU")},
                 sort_order=i,
                 title=f"Paper {i}",
-                document_en=make_document(f"Paper {i} EN"),
-                document_ru=make_document(f"Paper {i} RU"),
             )
         )
     people = [SpeakerFactory(name=f"Speaker {i}", locale=event.locale) for i in range(speakers)]
