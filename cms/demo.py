@@ -49,7 +49,8 @@ def load(*, write: Callable[[str], None] | None = None) -> HomePage:
 
 @transaction.atomic
 def load_home() -> HomePage:
-    """Make the English home page the site root and give it a Russian and Ukrainian copy."""
+    """Make the English home page the site root and give it a copy in every other language
+    the data has text for (and the site has a locale for)."""
     locales = ensure_locales()
     text = {code: events.joined(fields) for code, fields in content()["home"].items()}
     root = Page.get_first_root_node()
@@ -69,11 +70,11 @@ def load_home() -> HomePage:
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
-    for code in ("ru", "uk"):
+    for code, locale in events.other_locales(text, locales):
         if not HomePage.objects.filter(
-            translation_key=home.translation_key, locale=locales[code]
+            translation_key=home.translation_key, locale=locale
         ).exists():
-            copy = home.copy_for_translation(locales[code])
+            copy = home.copy_for_translation(locale)
             for field, value in text[code].items():
                 setattr(copy, field, value)
             copy.save_revision().publish()
@@ -82,7 +83,7 @@ def load_home() -> HomePage:
 
 @transaction.atomic
 def load_privacy(*, home: HomePage) -> PrivacyPage:
-    """The privacy notice under the home page, in English, Russian and Ukrainian."""
+    """The privacy notice under the home page, in every language the data has text for."""
     locales = ensure_locales()
     privacy = content()["privacy"]
     text = {code: events.joined(fields) for code, fields in privacy["text"].items()}
@@ -91,12 +92,10 @@ def load_privacy(*, home: HomePage) -> PrivacyPage:
         page = PrivacyPage(locale=locales["en"], version=privacy["version"], **text["en"])
         home.add_child(instance=page)
         page.save_revision().publish()
-    for code in ("ru", "uk"):
-        if PrivacyPage.objects.filter(
-            translation_key=page.translation_key, locale=locales[code]
-        ).exists():
+    for code, locale in events.other_locales(text, locales):
+        if PrivacyPage.objects.filter(translation_key=page.translation_key, locale=locale).exists():
             continue
-        copy = page.copy_for_translation(locales[code], copy_parents=True)
+        copy = page.copy_for_translation(locale, copy_parents=True)
         for field, value in text[code].items():
             setattr(copy, field, value)
         copy.save_revision().publish()

@@ -127,16 +127,36 @@ def _plain(html: str) -> list[str]:
 # --- snippets and the index ---------------------------------------------------------------
 
 
+def other_locales(texts: dict[str, Any], locales: dict[str, Locale]) -> list[tuple[str, Locale]]:
+    """The data's languages other than English, with their locales, in the data's order.
+
+    A language the data has but the site does not (not in ``settings.LANGUAGES``) is skipped,
+    so the data can run ahead of the settings and a language can be switched off.
+    """
+    return [(code, locales[code]) for code in texts if code != "en" and code in locales]
+
+
 def _translated(obj, locale: Locale, **fields):
-    """The translation of a snippet into ``locale``, made with ``fields`` if missing."""
+    """The translation of a snippet into ``locale`` with ``fields``.
+
+    Made with ``copy_for_translation`` (same ``translation_key``, so ``get_translation`` finds
+    it) if missing; brought up to the data if one of ``fields`` differs, as in a database an
+    older demo loaded; left alone otherwise, so a second run writes nothing.
+    """
     existing = type(obj).objects.filter(translation_key=obj.translation_key, locale=locale).first()
-    if existing is not None:
+    if existing is None:
+        existing = obj.copy_for_translation(locale)
+    elif all(getattr(existing, name) == value for name, value in fields.items()):
         return existing
-    copy = obj.copy_for_translation(locale)
     for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save()
-    return copy
+        setattr(existing, name, value)
+    existing.save()
+    return existing
+
+
+def _per_language(value: str | dict[str, str], code: str) -> str:
+    """A value the data gives once (``"Hotel Astana"``) or per language, in ``code``."""
+    return value.get(code, value["en"]) if isinstance(value, dict) else value
 
 
 def _snippets(locales: dict[str, Locale], content: dict[str, Any]) -> dict:
@@ -146,28 +166,26 @@ def _snippets(locales: dict[str, Locale], content: dict[str, Any]) -> dict:
         field = FieldOfWork.objects.filter(slug=row["slug"], locale=en).first()
         if field is None:
             field = FieldOfWork.objects.create(slug=row["slug"], name=row["name"]["en"], locale=en)
-        for code, name in row["name"].items():
-            if code != "en":
-                _translated(field, locales[code], name=name)
+        for code, locale in other_locales(row["name"], locales):
+            _translated(field, locale, name=row["name"][code])
         fields[row["slug"]] = field
     rooms = {}
     for key, row in content["rooms"].items():
-        name, venue = row["name"]["en"], row["venue"]
+        name, venue = row["name"]["en"], _per_language(row["venue"], "en")
         room = Room.objects.filter(name=name, venue=venue, locale=en).first()
         if room is None:
             room = Room.objects.create(name=name, venue=venue, capacity=row["capacity"], locale=en)
-        for code, translated in row["name"].items():
-            if code != "en":
-                _translated(room, locales[code], name=translated)
+        for code, locale in other_locales(row["name"], locales):
+            venue = _per_language(row["venue"], code)
+            _translated(room, locale, name=row["name"][code], venue=venue)
         rooms[key] = room
     speakers = {}
     for key, texts in content["speakers"].items():
         speaker = Speaker.objects.filter(name=texts["en"]["name"], locale=en).first()
         if speaker is None:
             speaker = Speaker.objects.create(locale=en, **texts["en"])
-        for code, translated in texts.items():
-            if code != "en":
-                _translated(speaker, locales[code], **translated)
+        for code, locale in other_locales(texts, locales):
+            _translated(speaker, locale, **texts[code])
         speakers[key] = speaker
     organisers = {}
     for key, row in content["organisers"].items():
@@ -176,9 +194,8 @@ def _snippets(locales: dict[str, Locale], content: dict[str, Any]) -> dict:
         if organiser is None:
             logo = _logo(f"Logo: {name}", key.upper(), row["colour"])
             organiser = Organiser.objects.create(name=name, url=row["url"], logo=logo, locale=en)
-        for code, translated in row["name"].items():
-            if code != "en":
-                _translated(organiser, locales[code], name=translated)
+        for code, locale in other_locales(row["name"], locales):
+            _translated(organiser, locale, name=row["name"][code])
         organisers[key] = organiser
     return {"fields": fields, "rooms": rooms, "speakers": speakers, "organisers": organisers}
 
@@ -190,14 +207,14 @@ def _index(home: HomePage, locales: dict[str, Locale], content: dict[str, Any]) 
         index = EventIndexPage(slug=content["index"]["slug"], locale=locales["en"], **text["en"])
         home.add_child(instance=index)
         index.save_revision().publish()
-    for code, fields in text.items():
+    for code, locale in other_locales(text, locales):
         translated = EventIndexPage.objects.filter(
-            translation_key=index.translation_key, locale=locales[code]
+            translation_key=index.translation_key, locale=locale
         )
-        if code == "en" or translated.exists():
+        if translated.exists():
             continue
-        copy = index.copy_for_translation(locales[code])
-        for name, value in fields.items():
+        copy = index.copy_for_translation(locale)
+        for name, value in text[code].items():
             setattr(copy, name, value)
         copy.save_revision().publish()
     return index
@@ -393,9 +410,52 @@ def _create(
     return event
 
 
+def _in_locale(page: EventPage) -> bool:
+    """Point a translated page's rooms, speakers, organisers and fields of work at the
+    snippets of the page's own locale (Wagtail's copy keeps the source page's), in memory.
+
+    A snippet with no translation in that locale stays as it is. Returns whether anything
+    changed, so an up-to-date page is not saved again.
+    """
+    changed = False
+
+    def local(snippet):
+        nonlocal changed
+        if snippet is None or snippet.locale_id == page.locale_id:
+            return snippet
+        translated = snippet.get_translation_or_none(page.locale)
+        if translated is None:
+            return snippet
+        changed = True
+        return translated
+
+    sessions = list(page.sessions.all())
+    for session in sessions:
+        session.room = local(session.room)
+        speakers = list(session.speakers.all())
+        for row in speakers:
+            row.speaker = local(row.speaker)
+        session.speakers = speakers
+    organisers = list(page.organisers.all())
+    for row in organisers:
+        row.organiser = local(row.organiser)
+    fields = [local(field) for field in page.fields_of_work.all()]
+    if changed:
+        page.sessions = sessions
+        page.organisers = organisers
+        page.fields_of_work = fields
+    return changed
+
+
 def _translate(event: EventPage, spec: dict[str, Any], code: str, locale: Locale) -> None:
-    """The event's copy in ``locale`` with the data's texts, session and paper titles."""
-    if EventPage.objects.filter(translation_key=event.translation_key, locale=locale).exists():
+    """The event's copy in ``locale`` with the data's texts, session and paper titles, and
+    its snippets in that locale; an existing copy only has its snippets brought to its locale
+    (a database an older demo loaded had copies that used the English snippets)."""
+    existing = EventPage.objects.filter(translation_key=event.translation_key, locale=locale)
+    if existing.exists():
+        page = existing.get().get_latest_revision_as_object()
+        if _in_locale(page):
+            page.save_revision().publish()
         return
     copy = CopyPageForTranslationAction(page=event, locale=locale).execute(
         skip_permission_checks=True
@@ -412,6 +472,7 @@ def _translate(event: EventPage, spec: dict[str, Any], code: str, locale: Locale
         paper.title = row["title"].get(code, paper.title)
         paper.description = row["description"].get(code, paper.description)
     copy.papers = papers
+    _in_locale(copy)
     copy.save_revision().publish()
 
 
@@ -423,9 +484,8 @@ def _event(
         event = _create(spec, index=index, snippets=snippets, locale=locales["en"])
     else:
         _refresh_dates(event, spec)
-    for code in spec["text"]:
-        if code != "en":
-            _translate(event, spec, code, locales[code])
+    for code, locale in other_locales(spec["text"], locales):
+        _translate(event, spec, code, locale)
     return event
 
 
@@ -441,14 +501,35 @@ def _existing(locales: dict[str, Locale], content: dict[str, Any]) -> dict[str, 
     if len(events) < len(specs):
         return None
     for spec in specs:
-        for code in spec["text"]:
+        for _code, locale in other_locales(spec["text"], locales):
             if not EventPage.objects.filter(
-                translation_key=events[spec["slug"]].translation_key, locale=locales[code]
+                translation_key=events[spec["slug"]].translation_key, locale=locale
             ).exists():
                 return None
     if EventIndexPage.objects.filter(locale__in=locales.values()).count() < len(locales):
         return None
+    if not _snippets_complete(locales, content):
+        return None
     return events
+
+
+def _snippets_complete(locales: dict[str, Locale], content: dict[str, Any]) -> bool:
+    """Whether every snippet name of the data exists in its language (one query a model)."""
+    wanted = {
+        FieldOfWork: [row["name"] for row in content["fields_of_work"]],
+        Room: [row["name"] for row in content["rooms"].values()],
+        Speaker: [
+            {code: text["name"] for code, text in texts.items()}
+            for texts in content["speakers"].values()
+        ],
+        Organiser: [row["name"] for row in content["organisers"].values()],
+    }
+    for model, names in wanted.items():
+        present = set(model.objects.values_list("locale__language_code", "name"))
+        for name in names:
+            if any((code, name[code]) not in present for code in name if code in locales):
+                return False
+    return True
 
 
 @transaction.atomic

@@ -59,13 +59,13 @@ def test_demo_loads_the_four_events_and_a_second_run_changes_nothing():
     per_locale = dict(
         FieldOfWork.objects.values_list("locale__language_code").annotate(n=Count("id"))
     )
-    assert per_locale == {"en": 23, "ru": 23, "uk": 23}
+    assert per_locale == {"en": 23, "ru": 23, "uk": 23, "kk": 23}
 
 
 def test_demo_pages_render_in_every_language(client):
     events = demo.demo_events()
 
-    for code in ("en", "ru", "uk"):
+    for code in ("en", "ru", "uk", "kk"):
         assert client.get(f"/{code}/events/").status_code == 200
         assert client.get(f"/{code}/").status_code == 200
     ru = client.get("/ru/events/astana-conference/")

@@ -24,6 +24,7 @@ def privacy():
         ("en", "Privacy notice", "How long we keep it"),
         ("ru", "Уведомление о конфиденциальности", "Как долго мы их храним"),
         ("uk", "Повідомлення про конфіденційність", "Як довго ми їх зберігаємо"),
+        ("kk", "Құпиялылық туралы хабарлама", "Оларды қанша уақыт сақтаймыз"),
     ],
 )
 def test_demo_privacy_page_is_served_in_each_language(client, privacy, language, heading, text):
@@ -43,10 +44,10 @@ def test_demo_privacy_page_is_served_in_each_language(client, privacy, language,
 def test_demo_privacy_page_loads_once(privacy):
     demo.load_privacy(home=HomePage.objects.get(locale=Locale.get_default()))
 
-    assert PrivacyPage.objects.count() == 3
+    assert PrivacyPage.objects.count() == 4  # en, ru, uk, kk
 
 
-@pytest.mark.parametrize("language", ["en", "ru", "uk"])
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "kk"])
 def test_old_privacy_url_redirects_to_the_page_in_that_language(client, privacy, language):
     page = PrivacyPage.objects.get(
         translation_key=privacy.translation_key, locale__language_code=language
