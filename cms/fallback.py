@@ -16,6 +16,7 @@ links the languages it exists in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -137,6 +138,18 @@ def url_in_language(url: str, *, current: str, language: str) -> str:
     """``url`` (an address under the ``current`` language prefix) under ``language``'s."""
     with translation.override(current):
         return translate_url(url, language)
+
+
+def url_for_visitor(url: str) -> str:
+    """``url``, a page address under any language prefix, under the prefix of the visitor's
+    language: a link from a page shown in another language (the fallback, or an untranslated
+    event listed on a translated index) keeps the visitor's interface language. No query."""
+    current = active_content_language()
+    path = urlsplit(url).path
+    prefix = path.split("/", 2)[1] if path.count("/") >= 2 else ""
+    if prefix == current or prefix not in dict(settings.LANGUAGES):
+        return url
+    return url_in_language(url, current=prefix, language=current)
 
 
 def page_url_in_language(*, page: Page, language: str, request: HttpRequest | None = None) -> str:

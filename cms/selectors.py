@@ -21,6 +21,7 @@ from django.utils.translation import override
 from django_countries import countries
 from wagtail.models import Locale, Page
 
+from cms.fallback import url_for_visitor
 from cms.fields import language_name
 from cms.models import (
     BackgroundPaper,
@@ -328,7 +329,9 @@ def event_detail_context(*, event: EventPage, request: Any) -> dict[str, Any]:
         "interpretation_names": [
             language_name_in(code) for code in event.interpretation_languages or []
         ],
-        "register_url": f"{event.get_url(request=request)}register/",
+        # Under the visitor's prefix: an event shown in another language (the translation
+        # fallback) keeps the form in the visitor's language.
+        "register_url": f"{url_for_visitor(event.get_url(request=request))}register/",
     }
 
 

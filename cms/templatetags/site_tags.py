@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from cms.fallback import fallback_note, switcher_links
+from cms.fallback import fallback_note, switcher_links, url_for_visitor
 
 register = template.Library()
 
@@ -29,3 +29,10 @@ def translation_fallback(context: dict[str, Any]) -> dict[str, Any]:
     """The note above a page shown in another language than the visitor's: that it is not
     translated yet, which language it is shown in, and links to the languages it exists in."""
     return {"note": fallback_note(context)}
+
+
+@register.filter
+def for_visitor(url: str | None) -> str:
+    """A page's address under the visitor's language prefix (``cms.fallback.url_for_visitor``):
+    ``{{ event.url|for_visitor }}`` on an index that lists an event not translated yet."""
+    return url_for_visitor(url) if url else ""

@@ -273,3 +273,33 @@ def test_publishing_a_translation_ends_the_fallback(client, event, page_cache):
     assert response.status_code == 200
     assert "Жінки в правоохоронних органах" in response.content.decode()
     assert note_of(response) is None
+
+
+# --- links out of a page shown in another language --------------------------------------
+
+
+def test_register_button_of_a_fallback_page_keeps_the_language(client, event):
+    response = client.get("/uk/women-law/")
+
+    button = soup(response).find("a", string="Зареєструватися")
+    assert button["href"] == "/uk/women-law/register/"
+    assert client.get(button["href"]).status_code == 200
+
+
+def test_translated_index_links_an_untranslated_event_under_its_own_prefix(client):
+    from tests.cms.conftest import EventIndexPage, make_event
+
+    home = event_create(translations=(), slug="unused").get_parent().specific
+    index = EventIndexPage(title="Events", slug="events", locale=home.locale)
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    index.copy_for_translation(Locale.objects.get(language_code="uk")).save_revision().publish()
+    make_event(index, title="Only in English", slug="only-english")
+
+    response = client.get("/uk/events/")
+
+    link = soup(response).find("a", string="Only in English")
+    assert link["href"] == "/uk/events/only-english/"
+    followed = client.get(link["href"])
+    assert followed.status_code == 200
+    assert note_of(followed) is not None
