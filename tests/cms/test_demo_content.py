@@ -1,8 +1,9 @@
 """The demo's content in every language: each demo event in English, Russian and Ukrainian
-(the Astana conference also in Kazakh), written in that language rather than copied from
-English; a translated page uses the snippets (rooms, speakers, organisers, fields of work) of
-its own locale; a second load changes nothing; a database an older demo loaded (no Ukrainian
-events, no Kazakh, Russian copies pointing at English snippets) is brought up to date."""
+(the Astana conference and the Bishkek workshop also in Kazakh), written in that language
+rather than copied from English; a translated page uses the snippets (rooms, speakers,
+organisers, fields of work) of its own locale; a second load changes nothing; a database an
+older demo loaded (no Ukrainian events, no Kazakh, Russian copies pointing at English
+snippets) is brought up to date."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ SLUGS = (
     "community-policing-workshop",
 )
 LANGUAGES = dict.fromkeys(SLUGS, ("en", "ru", "uk")) | {
-    "astana-conference": ("en", "ru", "uk", "kk")
+    "astana-conference": ("en", "ru", "uk", "kk"),
+    # Kazakh district inspectors come to Bishkek: the check-in demo event reads in Kazakh too.
+    "community-policing-workshop": ("en", "ru", "uk", "kk"),
 }
 # Letters each language has and the others (of these four) lack, or lacks in most words.
 OWN_LETTERS = {"ru": "ыэъё", "uk": "іїєґ", "kk": "әғқңөұүһ"}
