@@ -100,6 +100,9 @@ SIZES = {
     "organisation": (11.0, 9.0, 2),
     "role": (20.0, 10.0, 1),
 }
+#: Lines a title may take when it does not fit in its lines at the smallest size: the
+#: longest title a page holds (255 characters, long Kazakh words) then still fits whole.
+MOST_LINES = {"title": 5, "title_below": 5}
 #: The participant's language under the main one (stacked badges): one size, on the band.
 ROLE_BELOW_SIZE = 9.0
 QR_LARGEST = 42 * MM
@@ -389,8 +392,7 @@ def fit_size(text: str, *, field: str, bold: bool = True, width: float = INNER_W
 
     The words are wrapped as the badge wraps them, with 4 % of the line kept for the
     difference between this estimate and the shaped text. Never below the field's smallest
-    size: what still does not fit wraps and ends with an ellipsis (an event title of 255
-    characters fits at the smallest size).
+    size: a title then takes more lines (``fit_lines``), other text ends with an ellipsis.
     """
     largest, smallest, lines = SIZES[field]
     if lines == 1:
@@ -404,6 +406,14 @@ def fit_size(text: str, *, field: str, bold: bool = True, width: float = INNER_W
             return size
         size -= 0.5
     return smallest
+
+
+def fit_lines(text: str, *, field: str, size: float, bold: bool = True) -> int:
+    """How many lines the badge gives ``text`` at ``size``: its field's lines, or more (up to
+    ``MOST_LINES``) for a title that needs them even at the smallest size."""
+    lines = SIZES[field][2]
+    needed = wrapped_lines(text, size=size, bold=bold, width=INNER_WIDTH * 0.96)
+    return max(lines, min(needed, MOST_LINES.get(field, lines)))
 
 
 def cjk_language(text: str) -> str:
@@ -460,6 +470,8 @@ def _badge_context(data: BadgeData, index: int) -> dict:
     languages = {
         field: decided if lang == "zh" and decided else lang for field, lang in languages.items()
     }
+    title_size = fit_size(data.event_title, field="title")
+    below_size = fit_size(data.event_title_below, field="title_below", bold=False)
     return {
         "data": data,
         "index": index,
@@ -467,8 +479,12 @@ def _badge_context(data: BadgeData, index: int) -> dict:
         "when": data.event_when,
         "role": role,
         "role_below": data.role_below.upper(),
-        "title_pt": _size_class(fit_size(data.event_title, field="title")),
-        "title_below_pt": _size_class(fit_size(data.event_title_below, field="title_below")),
+        "title_pt": _size_class(title_size),
+        "title_lines": fit_lines(data.event_title, field="title", size=title_size),
+        "title_below_pt": _size_class(below_size),
+        "title_below_lines": fit_lines(
+            data.event_title_below, field="title_below", size=below_size, bold=False
+        ),
         "name_pt": _size_class(fit_size(data.name, field="name")),
         "organisation_pt": _size_class(
             fit_size(data.organisation, field="organisation", bold=False)
