@@ -232,3 +232,89 @@ def test_the_demo_makes_the_german_content_locale(german):
     locales = demo.ensure_locales()
 
     assert locales["de"] == Locale.objects.get(language_code="de")
+
+
+# --- the migrations that made the room for it keep the existing texts and documents -----
+
+
+@pytest.mark.django_db(transaction=True)
+def test_per_language_columns_move_to_rows_and_maps_and_back():
+    """Forward: the en/ru/uk columns become document rows and {language: text} maps (a
+    draft revision's papers too); backward: the columns again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [
+        ("cms", "0005_eventpage_badge_language"),
+        ("reports", "0002_languages_from_settings"),
+        ("messaging", "0001_initial"),
+    ]
+    after = [
+        ("cms", "0006_paper_documents_per_language"),
+        ("reports", "0003_survey_texts_per_language"),
+        ("messaging", "0002_organiser_message_texts_per_language"),
+    ]
+    home = HomePageFactory()
+    event = make_event(_index_under(home))
+    document = make_document("Concept RU", b"%PDF-1.4 ru", "concept-ru.pdf")
+    revision = event.save_revision()  # a draft, kept as the event was before the upgrade
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    paper = old.get_model("cms", "BackgroundPaper").objects.create(
+        page_id=event.pk, title="Concept note", document_ru_id=document.pk, sort_order=0
+    )
+    old.get_model("wagtailcore", "Revision").objects.filter(pk=revision.pk).update(
+        content={**revision.content, "papers": [{"pk": paper.pk, "document_ru": document.pk}]}
+    )
+    survey = old.get_model("reports", "Survey").objects.create(
+        event_id=event.pk, title_en="Feedback", title_uk="Відгук"
+    )
+    old.get_model("reports", "Question").objects.create(
+        survey=survey,
+        kind="single",
+        text_en="Length?",
+        choices_en="Short\nLong",
+        choices_ru="",
+        sort_order=0,
+    )
+    old.get_model("messaging", "OrganiserMessage").objects.create(
+        event_id=event.pk, subject_en="Bus", body_en="At 8.", subject_ru="Автобус", body_ru="В 8."
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    rows = new.get_model("cms", "BackgroundPaperDocument").objects.values_list(
+        "paper_id", "language", "document_id"
+    )
+    content = new.get_model("wagtailcore", "Revision").objects.get(pk=revision.pk).content
+    moved_survey = new.get_model("reports", "Survey").objects.get(pk=survey.pk)
+    question = new.get_model("reports", "Question").objects.get(survey_id=survey.pk)
+    note = new.get_model("messaging", "OrganiserMessage").objects.get()
+
+    assert list(rows) == [(paper.pk, "ru", document.pk)]
+    assert content["papers"][0]["language_documents"][0]["language"] == "ru"
+    assert "document_ru" not in content["papers"][0]
+    assert moved_survey.title_i18n == {"en": "Feedback", "uk": "Відгук"}
+    assert (question.text_i18n, question.choices_i18n) == ({"en": "Length?"}, {"en": "Short\nLong"})
+    assert (note.subject_i18n, note.body_i18n) == (
+        {"en": "Bus", "ru": "Автобус"},
+        {"en": "At 8.", "ru": "В 8."},
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps
+    assert back.get_model("cms", "BackgroundPaper").objects.get().document_ru_id == document.pk
+    assert back.get_model("reports", "Survey").objects.get().title_uk == "Відгук"
+    assert back.get_model("messaging", "OrganiserMessage").objects.get().subject_ru == "Автобус"
+
+    MigrationExecutor(connection).migrate(latest)
+
+
+def _index_under(home) -> EventIndexPage:
+    index = EventIndexPage(title="Events", slug="events", locale=Locale.get_default())
+    home.add_child(instance=index)
+    return index
