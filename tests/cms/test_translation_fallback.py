@@ -303,3 +303,16 @@ def test_translated_index_links_an_untranslated_event_under_its_own_prefix(clien
     followed = client.get(link["href"])
     assert followed.status_code == 200
     assert note_of(followed) is not None
+
+
+def test_agenda_and_calendar_links_of_a_fallback_page_keep_the_language(client):
+    event_create(translations=(), slug="with-agenda", agenda=True)
+    html = soup(client.get("/uk/with-agenda/"))
+    for note in html.select(".translation-fallback"):
+        note.decompose()  # its links lead to the languages the page exists in, on purpose
+
+    hrefs = {a["href"] for a in html.select("main a[href]")}
+
+    assert "/uk/with-agenda/agenda/" in hrefs
+    assert "/uk/with-agenda/agenda.ics" in hrefs
+    assert [href for href in hrefs if href.startswith("/en/")] == []
