@@ -72,7 +72,7 @@ def test_confirmation_round_trip_parses_as_mail_and_calendar(smtp):
     assert master.decoded("dtstart") == dt.datetime.combine(
         event.start_date, dt.time(9, 0), tzinfo=event.tz
     )
-    assert "English" in str(master["description"])
+    assert "английский" in str(master["description"])  # the interpretation language
     card = vobject.readOne(data)
     # Wall-clock times as vobject reads them (it gets UTC offsets wrong, see PITFALLS), compared
     # as datetimes: sorted "DD HH:MM" strings break when the event spans a month's end.
