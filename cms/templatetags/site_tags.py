@@ -7,8 +7,9 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 
-from cms.fallback import fallback_note, switcher_links, url_for_visitor
+from cms.fallback import active_content_language, fallback_note, switcher_links, url_for_visitor
 
 register = template.Library()
 
@@ -36,3 +37,15 @@ def for_visitor(url: str | None) -> str:
     """A page's address under the visitor's language prefix (``cms.fallback.url_for_visitor``):
     ``{{ event.url|for_visitor }}`` on an index that lists an event not translated yet."""
     return url_for_visitor(url) if url else ""
+
+
+@register.simple_tag(takes_context=True)
+def content_lang(context: dict[str, Any], page: Any = None) -> str:
+    """`` lang="en"`` for the text of a page shown in another language than the interface's
+    (the translation fallback), else nothing: WCAG 3.1.2, language of parts."""
+    page = page if page is not None else context.get("page")
+    locale = getattr(page, "locale", None)
+    code = getattr(locale, "language_code", "")
+    if not code or code == active_content_language():
+        return ""
+    return format_html(' lang="{}"', code)

@@ -316,3 +316,12 @@ def test_agenda_and_calendar_links_of_a_fallback_page_keep_the_language(client):
     assert "/uk/with-agenda/agenda/" in hrefs
     assert "/uk/with-agenda/agenda.ics" in hrefs
     assert [href for href in hrefs if href.startswith("/en/")] == []
+
+
+def test_text_of_a_fallback_page_is_marked_with_its_language(client, event):
+    fallback = soup(client.get("/uk/women-law/"))
+    normal = soup(client.get("/en/women-law/"))
+
+    assert fallback.select_one("h1#event-title")["lang"] == "en"
+    assert fallback.select_one(".translation-fallback").get("lang") is None  # the note is Ukrainian
+    assert normal.select_one("h1#event-title").get("lang") is None
