@@ -63,6 +63,19 @@ class EventStatus:
     edit_url: str | None
     languages: list[LanguageStatus]
 
+    @property
+    def summary(self) -> dict[str, str]:
+        """Language code → one line of what is missing there (the spreadsheet export)."""
+        states = {"live": _("Page: published"), "draft": _("Page: draft, not published")}
+        lines = {}
+        for status in self.languages:
+            parts = [str(states.get(status.state, _("Page: not translated")))]
+            if status.snippets:
+                missing = ", ".join(f"{item.kind}: {item.label}" for item in status.snippets)
+                parts.append(f"{_('Not translated:')} {missing}")
+            lines[status.code] = "; ".join(parts)
+        return lines
+
 
 def _snippets_used(translation_key) -> dict[type, list]:
     """The rooms, speakers, organisers and fields of work any copy of the event uses."""
@@ -195,6 +208,19 @@ class UntranslatedEventsView(ReportView):
     permission_required = "change"
     paginate_by = 20
     no_results_message = _("No events that you may edit.")
+
+    @property
+    def list_export(self) -> list[str]:
+        codes = [f"summary.{code}" for code, _name in settings.LANGUAGES]
+        return ["event.title", "event.start_date", *codes]
+
+    @property
+    def export_headings(self) -> dict[str, str]:
+        names = {f"summary.{code}": name for code, name in settings.LANGUAGES}
+        return {"event.title": _("Event"), "event.start_date": _("first day"), **names}
+
+    def get_filename(self) -> str:
+        return "untranslated-events"
 
     def get_queryset(self):
         return events_user_may_edit(self.request.user)

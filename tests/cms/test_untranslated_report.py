@@ -142,3 +142,15 @@ def test_report_in_russian_names_the_states_in_russian(admin_client, admin_user,
 
     assert "Страница: опубликована" in response.content.decode()
     assert EventPage.objects.filter(title="Alpha").exists()
+
+
+def test_report_exports_a_spreadsheet_line_per_event(admin_client, events):
+    response = admin_client.get(URL + "?export=csv")
+
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    lines = [line for line in text.splitlines() if line]
+    assert lines[0].startswith("Event,")
+    alpha = next(line for line in lines if line.startswith("Alpha,"))
+    assert "Page: draft, not published" in alpha
+    assert "Plenary hall" in alpha
