@@ -54,8 +54,10 @@ for reg in regs:
 CheckIn.objects.bulk_create(checkins, batch_size=2000)
 survey = Survey.objects.create(event=event, title_i18n={"en": "Feedback"}, anonymous=False)
 qs = Question.objects.bulk_create([
-    Question(survey=survey, sort_order=0, kind="likert", text_i18n={"en": "Before"}, phase="pre", pair="k"),
-    Question(survey=survey, sort_order=1, kind="likert", text_i18n={"en": "After"}, phase="post", pair="k"),
+    Question(survey=survey, sort_order=0, kind="likert", text_i18n={"en": "Before"},
+             phase="pre", pair="k"),
+    Question(survey=survey, sort_order=1, kind="likert", text_i18n={"en": "After"},
+             phase="post", pair="k"),
     Question(survey=survey, sort_order=2, kind="single", text_i18n={"en": "Length"},
              choices_i18n={"en": "Short\nRight\nLong"}),
     Question(survey=survey, sort_order=3, kind="multiple", text_i18n={"en": "Useful"},
