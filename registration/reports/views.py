@@ -17,6 +17,7 @@ from registration.ratelimits import RATE_LIMIT_MESSAGE, rate_limited
 from registration.reports.models import QuestionKind, Survey, SurveyResponse
 from registration.reports.models.surveys import LIKERT_MAX, LIKERT_MIN
 from registration.reports.services.surveys import SurveyError, survey_may_answer, survey_submit
+from registration.selectors.registrations import event_in_language
 
 REQUIRED = gettext_lazy("This question needs an answer.")
 
@@ -82,7 +83,8 @@ def survey(request: HttpRequest, key: str) -> HttpResponse:
         registration = registration_from_key(key, purpose="survey")
     except LinkError as exc:
         return link_invalid_response(request, exc)
-    event = registration.event
+    # The event's title and texts in the page's language (its copy), the source where none.
+    event = event_in_language(registration.event, language)
     survey_obj = Survey.objects.filter(event_id=registration.event_id).first()
     context = {"event": event, "survey": survey_obj, "registration": registration}
     if survey_obj is None:

@@ -193,6 +193,9 @@ def test_survey_closes_at_is_in_the_chosen_events_zone(admin_client, index):
     data = {
         name: form[name].value() if form[name].value() is not None else "" for name in form.fields
     }
+    for name in [name for name, value in data.items() if isinstance(value, dict)]:
+        # A text in every language is one input per language (conference.language_texts).
+        data.update({f"{name}_{code}": text for code, text in data.pop(name).items()})
     data.update(_inline_management(form))
     data["closes_at"] = f"{event.end_date.isoformat()} 18:00"
     data["event"] = str(event.pk)
@@ -217,6 +220,9 @@ def _inline_management(form) -> dict:
             for name in child.fields:
                 value = child[name].value()
                 if value is None or value is False:
+                    continue
+                if isinstance(value, dict):  # a text in every language: one input each
+                    data.update({f"{child.add_prefix(name)}_{c}": t for c, t in value.items()})
                     continue
                 data[child.add_prefix(name)] = value
     return data

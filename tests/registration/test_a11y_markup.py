@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
@@ -124,7 +125,7 @@ def test_language_names_on_an_english_form_carry_their_lang(client):
         label.get_text(strip=True): label.find("span", lang=True)["lang"]
         for label in soup.select("#id_language label")
     }
-    assert messages == {"English": "en", "Русский": "ru", "Українська": "uk"}
+    assert messages == {name: code for code, name in settings.LANGUAGES}
 
 
 def test_language_switcher_names_carry_their_lang(client):
@@ -132,23 +133,28 @@ def test_language_switcher_names_carry_their_lang(client):
     soup = _soup(client.get(event.url))
 
     links = {a.get_text(strip=True): a["lang"] for a in soup.select(".language-switcher a[lang]")}
-    assert links == {"English": "en", "Русский": "ru", "Українська": "uk"}
+    assert links == {name: code for code, name in settings.LANGUAGES}
 
 
-def test_event_page_languages_carry_their_lang(client):
+def test_event_page_names_languages_in_the_page_language(client):
+    """Working and interpretation languages are a sentence of the page's language (CLDR):
+    "английский, русский" on the Russian page, so they need no ``lang`` of their own."""
     event = event_create(
-        translations=(), languages=["en", "ru", "uk"], interpretation_languages=["en", "ru"]
+        translations=("ru",), languages=["en", "ru", "uk"], interpretation_languages=["en", "ru"]
     )
-    soup = _soup(client.get(event.url))
+    russian = event.get_translation(Locale.objects.get(language_code="ru"))
 
-    spans = [(s.get_text(), s["lang"]) for s in soup.select(".event-facts dd span[lang]")]
-    assert spans == [
-        ("English", "en"),
-        ("Русский", "ru"),
-        ("Українська", "uk"),
-        ("English", "en"),
-        ("Русский", "ru"),
+    english = [
+        dd.get_text(" ", strip=True)
+        for dd in _soup(client.get(event.url)).select(".event-facts dd")
     ]
+    assert "English, Russian, Ukrainian" in english
+    assert "English, Russian" in english
+    soup = _soup(client.get(russian.url))
+    facts = [dd.get_text(" ", strip=True) for dd in soup.select(".event-facts dd")]
+    assert "английский, русский, украинский" in facts
+    assert "английский, русский" in facts
+    assert not soup.select(".event-facts dd span[lang]")
 
 
 def test_personal_page_marks_the_english_event_and_papers_on_a_russian_page(client):
