@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale
@@ -62,6 +63,10 @@ class EventStatus:
     event: EventPage
     edit_url: str | None
     languages: list[LanguageStatus]
+    #: The event's title in the staff member's admin language when it has a copy there (a
+    #: Russian organiser reads Russian titles), else the source's, marked with its language.
+    title: str = ""
+    title_lang: str = ""
 
     @property
     def summary(self) -> dict[str, str]:
@@ -174,7 +179,16 @@ def event_translation_status(event: EventPage, user) -> EventStatus:
         if event.permissions_for_user(user).can_edit()
         else None
     )
-    return EventStatus(event=event, edit_url=edit, languages=languages)
+    admin_language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    shown = copies.get(admin_language) or event
+    code = shown.locale.language_code
+    return EventStatus(
+        event=event,
+        edit_url=edit,
+        languages=languages,
+        title=shown.title,
+        title_lang="" if code == admin_language else code,
+    )
 
 
 def events_user_may_edit(user):
@@ -212,12 +226,12 @@ class UntranslatedEventsView(ReportView):
     @property
     def list_export(self) -> list[str]:
         codes = [f"summary.{code}" for code, _name in settings.LANGUAGES]
-        return ["event.title", "event.start_date", *codes]
+        return ["title", "event.start_date", *codes]
 
     @property
     def export_headings(self) -> dict[str, str]:
         names = {f"summary.{code}": name for code, name in settings.LANGUAGES}
-        return {"event.title": _("Event"), "event.start_date": _("first day"), **names}
+        return {"title": _("Event"), "event.start_date": _("first day"), **names}
 
     def get_filename(self) -> str:
         return "untranslated-events"

@@ -144,6 +144,31 @@ def test_report_in_russian_names_the_states_in_russian(admin_client, admin_user,
     assert EventPage.objects.filter(title="Alpha").exists()
 
 
+def test_russian_staff_read_the_russian_title_and_the_english_one_marked(
+    admin_client, admin_user, events
+):
+    from wagtail.users.models import UserProfile
+
+    alpha, _beta, _draft = events
+    russian = alpha.get_translation(Locale.objects.get(language_code="ru"))
+    russian.title = "Альфа"
+    russian.save_revision().publish()
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "ru"
+    profile.save()
+
+    soup = BeautifulSoup(admin_client.get(URL).content.decode(), "html.parser")
+
+    titles = {
+        th.get_text(" ", strip=True).split(" ")[0]: th.select_one("span")
+        for th in soup.select("table.untranslated-events tbody th")
+    }
+    assert "Альфа" in titles
+    assert "Alpha" not in titles
+    assert titles["Альфа"].get("lang") is None
+    assert titles["Beta"]["lang"] == "en"
+
+
 def test_report_exports_a_spreadsheet_line_per_event(admin_client, events):
     response = admin_client.get(URL + "?export=csv")
 
