@@ -34,6 +34,7 @@ from cms.cache import serve_cached
 from cms.calendar import event_ics, events_ics
 from cms.fields import EVENT_LANGUAGES, LanguageListField
 from cms.forms import EventPageForm
+from conference.l10n import time_zone_label
 from conference.languages import language_choices
 
 TIME_ZONE_CHOICES = [("UTC", "UTC")] + [
@@ -457,9 +458,6 @@ class EventPage(RoutablePageMixin, Page):
     def tz_label(self) -> str:
         """The zone as its city in the active language with its offset on the first day, e.g.
         ``Алматы (UTC+05:00)`` (CLDR's exemplar city: readers know the city, not the key)."""
-        # Imported here so that this shared file's edit stays inside the method.
-        from conference.l10n import time_zone_label
-
         return time_zone_label(self.time_zone, self.start_date)
 
 
