@@ -23,6 +23,9 @@ for font in NotoSansCJK-Regular.ttc NotoSansCJK-Bold.ttc; do
   [ -f "/usr/share/fonts/opentype/noto/$font" ] || { missing+=(fonts-noto-cjk); break; }
 done
 command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils)
+# The report's DOCX is set in Arial; LibreOffice draws it as Liberation Sans (same widths), and
+# the exporter measures its column widths with that font's metrics.
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf ] || missing+=(fonts-liberation2)
 # faketime: `make test-dates` runs the date-sensitive tests at year end and on 29 February.
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # PyICU (name collation for sign-in sheets) has no wheel: pip builds it against Debian's ICU.

@@ -26,6 +26,7 @@ from cms import demo as cms_demo
 from cms.models import EventPage
 from registration.links import manage_url
 from registration.messaging.services.outbox import message_build
+from registration.reports import demo as reports_demo
 from registration.reports.services.surveys import survey_url
 from registration.services.registrations import registration_create
 from tests.factories import RegistrationFactory
@@ -279,7 +280,6 @@ def test_the_check_finds_english_when_there_is_some():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_survey_page_has_no_english_left(client, demo, language):
     """The demo's follow-up survey (its questions are written in every language)."""
-    from registration.reports import demo as reports_demo  # loads the registration demo too
 
     reports_demo.load(write=lambda line: None)
     event = demo["mentors-training"]

@@ -19,6 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils.translation import trans_real
 from wagtail.models import Locale
@@ -241,8 +243,6 @@ def test_the_demo_makes_the_german_content_locale(german):
 def test_per_language_columns_move_to_rows_and_maps_and_back():
     """Forward: the en/ru/uk columns become document rows and {language: text} maps (a
     draft revision's papers too); backward: the columns again."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
 
     before = [
         ("cms", "0005_eventpage_badge_language"),

@@ -20,6 +20,7 @@ from django_countries import countries
 
 from cms.models import EventPage
 from conference import l10n
+from registration.messaging import calendar
 from registration.models import Registration
 
 DAY = dt.date(2026, 12, 22)
@@ -223,7 +224,6 @@ def test_russian_email_and_page_dates_use_the_genitive_month():
 
 @pytest.mark.django_db
 def test_ukrainian_invite_description_has_genitive_weekday_dates():
-    from registration.messaging import calendar
 
     event = EventPage(title="Навчання", start_date=NEW_YEAR, end_date=NEW_YEAR)
     event.time_zone = "Europe/Kyiv"

@@ -14,9 +14,14 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from wagtail.models import Locale
 
+from cms import demo
 from cms.models import EventPage
+from registration.links import manage_url
 from registration.models import Registration
+from tests.cms.conftest import EventIndexPage, make_event
+from tests.factories import RegistrationFactory
 from tests.registration.registration_helpers import event_create
+from tests.registration.test_registrations_views import FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +116,6 @@ def test_path_of_another_translation_redirects_to_the_visitors_copy(client, even
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_home_index_and_privacy_pages_answer_in_every_language(client, event, language):
-    from cms import demo
-    from tests.cms.conftest import EventIndexPage
 
     home = event.get_parent().specific
     demo.load_privacy(home=home)
@@ -148,7 +151,6 @@ def test_routes_of_an_untranslated_event_answer_in_the_fallback(client, event, r
 
 
 def test_register_form_in_fallback_is_ukrainian_and_stores_ukrainian(client, event):
-    from tests.registration.test_registrations_views import FORM
 
     response = client.get("/uk/women-law/register/")
     assert response.status_code == 200
@@ -220,8 +222,6 @@ def test_switcher_marks_the_current_language(client, event):
 
 
 def test_switcher_on_a_non_page_view_keeps_the_address(client, event):
-    from registration.links import manage_url
-    from tests.factories import RegistrationFactory
 
     registration = RegistrationFactory(event=event, language="uk")
     url = manage_url(registration)
@@ -287,7 +287,6 @@ def test_register_button_of_a_fallback_page_keeps_the_language(client, event):
 
 
 def test_translated_index_links_an_untranslated_event_under_its_own_prefix(client):
-    from tests.cms.conftest import EventIndexPage, make_event
 
     home = event_create(translations=(), slug="unused").get_parent().specific
     index = EventIndexPage(title="Events", slug="events", locale=home.locale)

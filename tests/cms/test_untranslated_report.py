@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.models import Locale
+from wagtail.users.models import UserProfile
 
 from cms.models import EventOrganiser, EventPage, Organiser, SessionSpeaker
 from registration.models import StaffRole
@@ -132,7 +133,6 @@ def test_staff_without_page_permissions_are_sent_back_to_the_dashboard(client, e
 
 
 def test_report_in_russian_names_the_states_in_russian(admin_client, admin_user, events):
-    from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(admin_user)
     profile.preferred_language = "ru"
@@ -147,7 +147,6 @@ def test_report_in_russian_names_the_states_in_russian(admin_client, admin_user,
 def test_russian_staff_read_the_russian_title_and_the_english_one_marked(
     admin_client, admin_user, events
 ):
-    from wagtail.users.models import UserProfile
 
     alpha, _beta, _draft = events
     russian = alpha.get_translation(Locale.objects.get(language_code="ru"))
