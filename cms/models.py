@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -178,7 +179,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.EventPage"]
+    subpage_types = ["cms.EventPage", "cms.ProgrammePage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -245,6 +246,23 @@ class EventPage(RoutablePageMixin, Page):
         blank=True,
         help_text=_("Shown to confirmed participants only."),
     )
+    online_platform = models.CharField(
+        _("online platform"),
+        max_length=100,
+        blank=True,
+        help_text=_("The platform's name, e.g. Zoom or Microsoft Teams."),
+    )
+    credit_hours = models.DecimalField(
+        _("hours"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hours this event counts towards its programme or course when attended in full. "
+            "Leave empty for events outside a programme."
+        ),
+    )
 
     background = RichTextField(_("background"), blank=True)
     objectives = RichTextField(_("key objectives"), blank=True)
@@ -306,6 +324,7 @@ class EventPage(RoutablePageMixin, Page):
                 FieldPanel("country"),
                 FieldPanel("map_url"),
                 FieldPanel("online_link"),
+                FieldPanel("online_platform"),
             ],
             heading=_("Venue"),
         ),
@@ -341,10 +360,11 @@ class EventPage(RoutablePageMixin, Page):
         ),
         FieldPanel("badge_language"),
         FieldPanel("retention_months"),
+        FieldPanel("credit_hours"),
     ]
 
     base_form_class = EventPageForm
-    parent_page_types = ["cms.EventIndexPage"]
+    parent_page_types = ["cms.EventIndexPage", "cms.ProgrammePage"]
     subpage_types: list[str] = []
     search_fields = [
         *Page.search_fields,
@@ -401,6 +421,12 @@ class EventPage(RoutablePageMixin, Page):
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def programme(self) -> ProgrammePage | None:
+        """The programme or course this event belongs to (its parent page), if any."""
+        parent = self.get_parent().specific
+        return parent if isinstance(parent, ProgrammePage) else None
 
     @property
     def source(self) -> EventPage:
@@ -703,3 +729,158 @@ class PrivacyPage(Page):
     class Meta:
         verbose_name = _("privacy notice")
         verbose_name_plural = _("privacy notices")
+
+
+class ProgrammeKind(models.TextChoices):
+    PROGRAMME = "programme", _("Programme")
+    COURSE = "course", _("Course")
+
+
+class ProgrammePage(Page):
+    """A programme or course above its events: a nine-month mentoring programme, a 100-hour
+    course given to many cohorts. Its events are its child pages (on-site events and online
+    sessions); cohorts, enrolments, hours and certificates live in ``registration.programmes``
+    (the CMS knows nothing about participants).
+
+    The completion rule is content the organiser publishes with the programme: a share of the
+    programme's hours and, when asked, its final event (the one that starts last).
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ProgrammeKind.choices, default=ProgrammeKind.PROGRAMME
+    )
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    start_date = models.DateField(_("starts"))
+    end_date = models.DateField(_("ends"))
+    description = RichTextField(_("description"), blank=True)
+    objectives = RichTextField(_("key objectives"), blank=True)
+    target_audience = RichTextField(_("target audience"), blank=True)
+    fields_of_work = ParentalManyToManyField(
+        FieldOfWork, verbose_name=_("fields of work"), blank=True, related_name="+"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    completion_percent = models.PositiveSmallIntegerField(
+        _("hours needed to complete (%)"),
+        default=80,
+        help_text=_("The share of the programme's hours a participant must attend."),
+    )
+    completion_needs_final = models.BooleanField(
+        _("the final event must be attended"), default=True
+    )
+    enrolment_open = models.BooleanField(
+        _("participants may enrol on the site"),
+        default=False,
+        help_text=_("Otherwise only the organisers enrol participants (by hand or by import)."),
+    )
+    certificate_signatory = models.CharField(_("certificate signed by"), max_length=200, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("subtitle"),
+        MultiFieldPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Dates")),
+        FieldPanel("description"),
+        FieldPanel("objectives"),
+        FieldPanel("target_audience"),
+        FieldPanel("fields_of_work", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Contact")
+        ),
+        InlinePanel(
+            "organisers", heading=_("Organisers, partners and donors"), label=_("Organiser")
+        ),
+        InlinePanel("stages", heading=_("Stages"), label=_("Stage")),
+    ]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("completion_percent"),
+                FieldPanel("completion_needs_final"),
+                FieldPanel("enrolment_open"),
+                FieldPanel("certificate_signatory"),
+            ],
+            heading=_("Completion and certificates"),
+        ),
+    ]
+
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types = ["cms.EventPage"]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+
+    class Meta:
+        verbose_name = _("programme or course")
+        verbose_name_plural = _("programmes and courses")
+
+    @property
+    def source(self) -> ProgrammePage:
+        """The copy of this programme in the default locale: what enrolments belong to."""
+        cached = self.__dict__.get("_source")
+        if cached is not None:
+            return cached
+        default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        if self.locale.language_code == default:
+            source = self
+        else:
+            source = ProgrammePage.objects.select_related("locale").get(
+                translation_key=self.translation_key, locale__language_code=default
+            )
+        self.__dict__["_source"] = source
+        return source
+
+    def events(self):
+        """The programme's events (live child pages in this page's locale), first first."""
+        return EventPage.objects.child_of(self).live().order_by("start_date", "path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["events"] = list(self.events())
+        for view in hooks.get_hooks("programme_page_context"):
+            context.update(view(request, self))
+        return context
+
+
+class ProgrammeOrganiser(Orderable):
+    """An organiser, partner or donor of a programme, in the order they are shown."""
+
+    page = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="organisers")
+    organiser = models.ForeignKey(
+        Organiser, verbose_name=_("organiser"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=OrganiserRole.choices, default=OrganiserRole.ORGANISER
+    )
+
+    panels = [FieldPanel("organiser"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("organiser of the programme")
+        verbose_name_plural = _("organisers of the programme")
+
+
+class ProgrammeStage(Orderable):
+    """One stage of a programme (the opening training, the online sessions, the final
+    conference): what happens when, shown on the programme page."""
+
+    page = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="stages")
+    title = models.CharField(_("title"), max_length=255)
+    starts = models.DateField(_("starts"), null=True, blank=True)
+    ends = models.DateField(_("ends"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("starts"),
+        FieldPanel("ends"),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValidationError({"ends": _("A stage cannot end before it starts.")})

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "registration.checkin",
     "registration.reports",
     "registration.dashboard",
+    "registration.programmes",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

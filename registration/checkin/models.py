@@ -9,8 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import JobBacked, JobStatus
 
 
+class CheckInSource(models.TextChoices):
+    SCAN = "scan", _("Badge scanned")
+    SELF = "self", _("Self check-in online")
+    ROSTER = "roster", _("Marked on the roster")
+
+
 class CheckIn(models.Model):
-    """A participant's arrival on one day of the event."""
+    """A participant's arrival on one day of the event, and their leaving when recorded.
+
+    Attendance hours of programmes are counted from ``at`` to ``left_at`` within the day's
+    scheduled time (late arrival and early leave count hours, not just presence).
+    """
 
     registration = models.ForeignKey(
         "registration.Registration",
@@ -30,6 +40,10 @@ class CheckIn(models.Model):
     )
     nonce = models.CharField(_("scan nonce"), max_length=64, unique=True)
     device = models.CharField(_("device"), max_length=100, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=CheckInSource.choices, default=CheckInSource.SCAN
+    )
 
     class Meta:
         db_table = "registration_checkin"  # its name from before the move
@@ -37,7 +51,11 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["day", "at"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "day"], name="checkin_once_per_day")
+            models.UniqueConstraint(fields=["registration", "day"], name="checkin_once_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(left_at__isnull=True) | models.Q(left_at__gte=models.F("at")),
+                name="checkin_leaves_after_arrival",
+            ),
         ]
 
     def __str__(self) -> str:
