@@ -1,0 +1,1 @@
+"""Reads of the programmes room (one module per concern; import from the module)."""

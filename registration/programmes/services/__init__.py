@@ -1,0 +1,1 @@
+"""Writes of the programmes room (one module per concern; import from the module)."""
