@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("registration/", include("registration.checkin.urls")),
     path("registration/", include("registration.messaging.urls")),
     path("registration/", include("registration.reports.urls")),
+    path("programmes/", include("registration.programmes.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
