@@ -416,6 +416,7 @@ JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
 JOB_HANDLERS = {
     "badge_batch": "registration.checkin.services.badge_batch_work",
     "report_export": "registration.reports.services.reports.report_export_work",
+    "programme_report": "registration.programmes.services.report.programme_report_work",
 }
 
 # --- Reports -------------------------------------------------------------------------------
