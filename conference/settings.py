@@ -380,6 +380,8 @@ RATELIMIT_RESEND_LINK = os.environ.get("RATELIMIT_RESEND_LINK", "5/m") or None
 RATELIMIT_RESEND_LINK_ADDRESS = os.environ.get("RATELIMIT_RESEND_LINK_ADDRESS", "3/h") or None
 RATELIMIT_SURVEY = os.environ.get("RATELIMIT_SURVEY", "10/m") or None
 RATELIMIT_SURVEY_ADDRESS = os.environ.get("RATELIMIT_SURVEY_ADDRESS", "5/m") or None
+# The public certificate verification page (a lookup by token): per client IP, every request.
+RATELIMIT_CERTIFICATE_VERIFY = os.environ.get("RATELIMIT_CERTIFICATE_VERIFY", "30/m") or None
 # Only for bench/bench_register.py: a bare endpoint that inserts one row. Never in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False) and (DEBUG or TESTING)
 SITE_DESCRIPTION = _("Regional conferences, trainings and courses")
@@ -417,6 +419,7 @@ JOB_HANDLERS = {
     "badge_batch": "registration.checkin.services.badge_batch_work",
     "report_export": "registration.reports.services.reports.report_export_work",
     "programme_report": "registration.programmes.services.report.programme_report_work",
+    "certificate_batch": "registration.programmes.services.certificates.certificate_batch_work",
 }
 
 # --- Reports -------------------------------------------------------------------------------
