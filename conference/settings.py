@@ -420,6 +420,8 @@ JOB_HANDLERS = {
     "report_export": "registration.reports.services.reports.report_export_work",
     "programme_report": "registration.programmes.services.report.programme_report_work",
     "certificate_batch": "registration.programmes.services.certificates.certificate_batch_work",
+    "roster_dry_run": "registration.programmes.services.roster.roster_dry_run_work",
+    "roster_import": "registration.programmes.services.roster.roster_import_work",
 }
 
 # --- Reports -------------------------------------------------------------------------------
