@@ -23,6 +23,7 @@ from cms.models import (
     BackgroundPaperDocument,
     EventPage,
     HomePage,
+    ProgrammePage,
     Room,
     Session,
     Speaker,
@@ -129,6 +130,46 @@ class EventPageFactory(factory.django.DjangoModelFactory):
             title="Working groups",
             kind="working_group",
         )
+
+
+class ProgrammePageFactory(factory.django.DjangoModelFactory):
+    """A published English programme page under the home page (or ``parent``), running from
+    ``starts_in_days`` for ``length_days`` after ``today``. Its events are made with
+    ``EventPageFactory(parent=programme)``; ``translations=("ru",)`` publishes copies."""
+
+    class Meta:
+        model = ProgrammePage
+        skip_postgeneration_save = True
+
+    class Params:
+        today = factory.LazyFunction(timezone.localdate)
+        starts_in_days = -30
+        length_days = 270
+
+    parent = factory.LazyFunction(lambda: HomePageFactory())
+    publish = True
+    title = "Pilot mentoring programme for women in the police"
+    slug = factory.Sequence(lambda n: f"programme-{n + 1}")
+    start_date = factory.LazyAttribute(lambda o: o.today + dt.timedelta(days=o.starts_in_days))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=o.length_days - 1))
+    locale = factory.LazyFunction(Locale.get_default)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        parent = kwargs.pop("parent")
+        publish = kwargs.pop("publish")
+        page = model_class(live=publish, **kwargs)
+        parent.add_child(instance=page)
+        revision = page.save_revision()
+        if publish:
+            revision.publish()
+        return model_class.objects.get(pk=page.pk)
+
+    @factory.post_generation
+    def translations(obj, create, extracted, **kwargs):
+        for code in extracted or ():
+            copy = obj.copy_for_translation(Locale.objects.get(language_code=code))
+            copy.save_revision().publish()
 
 
 class RoomFactory(factory.django.DjangoModelFactory):
