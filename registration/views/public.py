@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 
 from cms.fallback import page_url_in_language
 from cms.fields import language_name
@@ -189,6 +190,13 @@ def manage(request: HttpRequest, key: str) -> HttpResponse:
         key=key,
         language=(get_language() or registration.language)[:2],
     )
+    # Panels of the rooms above the core (a programme's page): each hook of
+    # ``registration_manage_panels`` returns safe HTML, or "" when it has nothing to add.
+    context["extra_panels"] = [
+        panel
+        for hook in hooks.get_hooks("registration_manage_panels")
+        if (panel := hook(request, registration))
+    ]
     status = 400 if form is not None and form.errors else 200
     return _private(render(request, "registration/manage.html", context, status=status))
 
