@@ -8,3 +8,9 @@ class ProgrammesConfig(AppConfig):
     name = "registration.programmes"
     label = "programmes"
     verbose_name = _("Programmes and courses")
+
+    def ready(self) -> None:
+        # The permission module imports the models: the app registry is ready now.
+        from registration.programmes.permissions import programme_signals_connect
+
+        programme_signals_connect()  # programme staff get their roles on new events

@@ -1,0 +1,270 @@
+"""The programme's staff screens: the index of programmes a user may see, a programme's
+overview (cohorts, enrolments with progress, links to the other screens), cohorts and
+enrolments.
+
+Every view takes the programme id and calls ``programme_for_staff`` first; every screen that
+shows personal data writes an audit entry (``programme_access_log``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from registration.models.registrations import StaffRole
+from registration.programmes.admin.staff_forms import (
+    CohortForm,
+    EnrolmentFilterForm,
+    EnrolmentStaffForm,
+)
+from registration.programmes.models import Cohort, Enrolment
+from registration.programmes.permissions import (
+    PARTICIPANT_ROLES,
+    programme_access_log,
+    programme_for_staff,
+    programmes_for,
+)
+from registration.programmes.selectors.staff import (
+    cohort_rows,
+    enrolment_rows,
+    programme_progress_or_none,
+)
+
+
+def _template_exists(name: str) -> str | None:
+    """The name of another helper's include when it is installed, else None."""
+    try:
+        select_template([name])
+    except Exception:  # noqa: BLE001 - TemplateDoesNotExist or a syntax error: leave it out
+        return None
+    return name
+
+
+#: Who edits a programme's cohorts.
+ORGANISER_ROLES = (StaffRole.ORGANISER,)
+
+
+@require_GET
+def programme_index(request: HttpRequest) -> HttpResponse:
+    """The programmes the user holds a role on (every programme for superusers)."""
+    programmes = programmes_for(request.user).order_by("-start_date", "title")
+    return TemplateResponse(
+        request,
+        "programmes/admin/index.html",
+        {
+            "programmes": programmes,
+            "page_title": _("Programmes"),
+            "header_title": _("Programmes"),
+            "header_icon": "list-ul",
+        },
+    )
+
+
+#: OTHER HELPERS' SCREENS linked from the overview: (URL name taking the programme id, label).
+#: A screen whose URL is not installed is left out.
+SCREEN_LINKS = (
+    ("programmes_mentoring:pairs", gettext_lazy("Mentoring pairs")),
+    ("programmes_roster:index", gettext_lazy("Roster import")),
+    ("programmes_certificates:index", gettext_lazy("Certificates")),
+    ("programmes_report:report", gettext_lazy("Impact report")),
+)
+
+
+def _screen_links(programme) -> list[dict]:
+    links = []
+    for name, label in SCREEN_LINKS:
+        try:
+            url = reverse(name, args=[programme.pk])
+        except NoReverseMatch:
+            continue
+        links.append({"url": url, "label": label})
+    return links
+
+
+@require_GET
+def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Cohorts (capacity, enrolled) and enrolments (cohort, role, progress, completion)."""
+    programme = programme_for_staff(request.user, programme_id, PARTICIPANT_ROLES)
+    enrolments = enrolment_rows(programme)
+    progress = programme_progress_or_none(programme, enrolments)
+    for enrolment in enrolments:
+        enrolment.progress = progress.get(enrolment.pk) if progress is not None else None
+    programme_access_log(
+        user=request.user, programme=programme, action="programmes.overview_viewed"
+    )
+    context = {
+        "programme": programme,
+        "cohorts": cohort_rows(programme),
+        "enrolments": enrolments,
+        "progress": progress,
+        "progress_table": _template_exists("programmes/includes/progress_table.html"),
+        "screen_links": _screen_links(programme),
+        "page_title": programme.title,
+        "header_title": programme.title,
+        "header_icon": "list-ul",
+    }
+    return TemplateResponse(request, "programmes/admin/overview.html", context)
+
+
+def _cohort_for(programme, cohort_id: int) -> Cohort:
+    """A cohort of this programme (404 for another programme's cohort)."""
+    return get_object_or_404(Cohort, pk=cohort_id, programme=programme)
+
+
+@require_GET
+def cohort_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The programme's cohorts with their counts and links to edit them (organisers)."""
+    programme = programme_for_staff(request.user, programme_id, ORGANISER_ROLES)
+    context = {
+        "programme": programme,
+        "cohorts": cohort_rows(programme),
+        "page_title": _("Cohorts: %(programme)s") % {"programme": programme.title},
+        "header_title": _("Cohorts: %(programme)s") % {"programme": programme.title},
+        "header_icon": "group",
+    }
+    return TemplateResponse(request, "programmes/admin/cohorts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, programme_id: int, cohort_id: int | None = None):
+    """Create (no ``cohort_id``) or edit a cohort of the programme (organisers)."""
+    programme = programme_for_staff(request.user, programme_id, ORGANISER_ROLES)
+    cohort = _cohort_for(programme, cohort_id) if cohort_id else None
+    form = CohortForm(request.POST or None, instance=cohort, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Cohort %(code)s saved.") % {"code": saved.code})
+        return redirect("programmes_admin:cohorts", programme.pk)
+    title = _("Edit cohort") if cohort else _("Add a cohort")
+    context = {
+        "programme": programme,
+        "form": form,
+        "cohort": cohort,
+        "page_title": title,
+        "header_title": title,
+        "header_icon": "group",
+    }
+    return TemplateResponse(request, "programmes/admin/cohort_form.html", context)
+
+
+@require_GET
+def enrolment_list(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """The programme's enrolments: search by name or e-mail, filter by cohort and status.
+    Personal data: every view of the list is written to the audit log."""
+    programme = programme_for_staff(request.user, programme_id, PARTICIPANT_ROLES)
+    filters = EnrolmentFilterForm(request.GET or None, programme=programme)
+    query, cohort, status = "", None, ""
+    if filters.is_valid():
+        query = filters.cleaned_data["q"].strip()
+        cohort = filters.cleaned_data["cohort"]
+        status = filters.cleaned_data["status"]
+    enrolments = enrolment_rows(
+        programme,
+        query=query,
+        cohort_id=cohort.pk if cohort else None,
+        status=status,
+        language=get_language(),
+    )
+    programme_access_log(
+        user=request.user,
+        programme=programme,
+        action="programmes.enrolments_viewed",
+        data={"searched": bool(query)},
+    )
+    context = {
+        "programme": programme,
+        "filters": filters,
+        "enrolments": enrolments,
+        "page_title": _("Enrolments: %(programme)s") % {"programme": programme.title},
+        "header_title": _("Enrolments: %(programme)s") % {"programme": programme.title},
+        "header_icon": "user",
+    }
+    return TemplateResponse(request, "programmes/admin/enrolments.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_add(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Enrol a person by hand (registration managers and organisers), through the same
+    service as the public form: cohort capacity, one registration per event of the cohort."""
+    programme = programme_for_staff(request.user, programme_id, PARTICIPANT_ROLES)
+    form = EnrolmentStaffForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cohort = data.pop("cohort")
+        # Imported here until the enrol concern's service is on main (it lands separately).
+        from registration.programmes.services import enrolment as enrolment_services
+        from registration.programmes.services.enrolment import EnrolmentError
+
+        data["programme_role"] = data.pop("role")
+        try:
+            result = enrolment_services.enrolment_create(
+                programme=programme,
+                cohort=cohort,
+                data=data,
+                language=data["language"],
+                by=request.user,
+            )
+        except (ValidationError, EnrolmentError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            programme_access_log(
+                user=request.user,
+                programme=programme,
+                action="programmes.enrolment_created",
+                instance=result.enrolment,
+                data={"enrolment": result.enrolment.pk, "created": result.created},
+            )
+            if result.created:
+                messages.success(request, _("The person is enrolled."))
+            else:
+                messages.warning(request, _("This person was already enrolled."))
+            return redirect("programmes_admin:enrolments", programme.pk)
+    context = {
+        "programme": programme,
+        "form": form,
+        "page_title": _("Enrol a person"),
+        "header_title": _("Enrol a person"),
+        "header_icon": "user",
+    }
+    return TemplateResponse(request, "programmes/admin/enrolment_form.html", context)
+
+
+@require_POST
+def enrolment_withdraw(request: HttpRequest, programme_id: int, enrolment_id: int):
+    """Withdraw an enrolment (the enrol service cancels the person's registrations)."""
+    programme = programme_for_staff(request.user, programme_id, PARTICIPANT_ROLES)
+    enrolment = get_object_or_404(
+        Enrolment, pk=enrolment_id, programme=programme, anonymised_at__isnull=True
+    )
+    # Imported here until the enrol concern's service is on main (it lands separately).
+    from registration.programmes.services import enrolment as enrolment_services
+    from registration.programmes.services.enrolment import EnrolmentError
+
+    try:
+        enrolment_services.enrolment_withdraw(enrolment=enrolment, by=request.user)
+    except (ValidationError, EnrolmentError) as error:
+        messages.error(request, _error_text(error))
+    else:
+        programme_access_log(
+            user=request.user,
+            programme=programme,
+            action="programmes.enrolment_withdrawn",
+            instance=enrolment,
+            data={"enrolment": enrolment.pk},
+        )
+        messages.success(request, _("The enrolment is withdrawn."))
+    return redirect("programmes_admin:enrolments", programme.pk)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
