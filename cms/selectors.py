@@ -32,6 +32,7 @@ from cms.models import (
     FieldOfWork,
     Organiser,
     PaperAccess,
+    ProgrammePage,
     Room,
     Session,
     SessionSpeaker,
@@ -355,9 +356,36 @@ def _with_fields(events, *, locale: Locale) -> list[EventPage]:
     events = list(events.prefetch_related("fields_of_work"))
     fields = [f for event in events for f in event.fields_of_work.all()]
     localized = _localized(fields, model=FieldOfWork, locale_id=locale.pk)
+    programmes = _parent_programmes(events)
     for event in events:
         event.field_list = [localized[f.pk] for f in event.fields_of_work.all()]
+        event.programme_page = programmes.get(event.path[: -EventPage.steplen])
     return events
+
+
+def _parent_programmes(events: list[EventPage]) -> dict[str, ProgrammePage]:
+    """Parent path → the live programme page of events that belong to one (one query, none
+    when no event is in a programme's tree)."""
+    paths = {e.path[: -EventPage.steplen] for e in events if e.depth > 4}
+    if not paths:
+        return {}
+    return {p.path: p for p in ProgrammePage.objects.live().filter(path__in=paths)}
+
+
+def programme_list(*, locale: Locale, today: dt.date | None = None) -> list[ProgrammePage]:
+    """Live programmes and courses that have not ended, in the reader's locale (and the
+    default-locale copy of those not translated yet), soonest first."""
+    today = today or timezone.localdate()
+    live = ProgrammePage.objects.live().filter(end_date__gte=today)
+    default = Locale.get_default()
+    if locale.pk != default.pk:
+        translated = live.filter(locale=locale).values("translation_key")
+        live = live.filter(
+            Q(locale=locale) | (Q(locale=default) & ~Q(translation_key__in=translated))
+        )
+    else:
+        live = live.filter(locale=locale)
+    return list(live.order_by("start_date", "pk"))
 
 
 def event_upcoming_list(*, locale: Locale, limit: int = 6, today: dt.date | None = None):
@@ -461,6 +489,7 @@ def event_index_list(
         )
     return {
         "events": page,
+        "programmes": programme_list(locale=locale, today=today) if when == "upcoming" else [],
         "when": when,
         "active": active,
         "notices": notices,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conference.language_texts import LanguageTextsField
 from conference.languages import language_choices
@@ -114,8 +115,8 @@ class EnrolmentRole(models.TextChoices):
 
 
 class EnrolmentStatus(models.TextChoices):
-    ENROLLED = "enrolled", _("Enrolled")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ENROLLED = "enrolled", pgettext_lazy("enrolment status", "Enrolled")
+    WITHDRAWN = "withdrawn", pgettext_lazy("enrolment status", "Withdrawn")
 
 
 class Enrolment(models.Model):
