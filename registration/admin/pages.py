@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import GroupPagePermission, Page
 
 from cms.models import EventIndexPage, EventPage
 from registration.models.registrations import EventRole, StaffRole
@@ -25,12 +25,16 @@ def organiser_gets_the_event_they_create(request, page: Page) -> None:
 
 
 def organised_events_filter(user) -> Q:
-    """Pages (of any locale) of the events where ``user`` holds the organiser role, or that
-    they own (a copy not yet in the default locale)."""
+    """Pages (of any locale) of the events where ``user`` holds the organiser role, that they
+    own (a copy not yet in the default locale), or that one of their groups may edit (a
+    programme they organise: ``registration.programmes.permissions``)."""
     source_keys = EventPage.objects.filter(
         pk__in=EventRole.objects.filter(user=user, role=StaffRole.ORGANISER).values("event_id")
     ).values("translation_key")
-    return Q(translation_key__in=source_keys) | Q(owner=user)
+    editable = GroupPagePermission.objects.filter(
+        group__user=user, permission__codename="change_page"
+    ).values("page_id")
+    return Q(translation_key__in=source_keys) | Q(owner=user) | Q(pk__in=editable)
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -14,3 +14,5 @@ class ProgrammesConfig(AppConfig):
         from registration.programmes.permissions import programme_signals_connect
 
         programme_signals_connect()  # programme staff get their roles on new events
+        # Receivers: enrolments in a participant's data export and anonymisation.
+        from registration.programmes import receivers  # noqa: F401
