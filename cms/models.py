@@ -298,6 +298,15 @@ class EventPage(RoutablePageMixin, Page):
             "first of the working languages."
         ),
     )
+    gender_balance_target = models.PositiveSmallIntegerField(
+        _("target share of women (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The share of women the organisers aim for among participants; nominations and "
+            "reports show it beside the actual share."
+        ),
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("keep personal data for (months)"),
         null=True,
@@ -361,6 +370,7 @@ class EventPage(RoutablePageMixin, Page):
         FieldPanel("badge_language"),
         FieldPanel("retention_months"),
         FieldPanel("credit_hours"),
+        FieldPanel("gender_balance_target"),
     ]
 
     base_form_class = EventPageForm

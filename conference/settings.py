@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "registration.reports",
     "registration.dashboard",
     "registration.programmes",
+    "registration.nominations",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

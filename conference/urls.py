@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("registration/", include("registration.messaging.urls")),
     path("registration/", include("registration.reports.urls")),
     path("programmes/", include("registration.programmes.urls")),
+    path("nominations/", include("registration.nominations.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

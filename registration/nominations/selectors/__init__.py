@@ -1,0 +1,1 @@
+"""Reads of the nominations room (one module per concern)."""

@@ -1,0 +1,1 @@
+"""Writes of the nominations room (one module per concern)."""
