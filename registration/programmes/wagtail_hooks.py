@@ -249,3 +249,30 @@ def registration_manage_programme_link(request, registration) -> str:
         },
         request=request,
     )
+
+
+# --- mentoring: pairs per cohort, the pairs file, consent -------------------------------------
+
+from registration.programmes.admin import mentoring as mentoring_admin  # noqa: E402 - own imports
+
+#: URL names (namespace ``programmes_mentoring``): pairs, add, remove, upload.
+MENTORING_URLS = [
+    _path("<int:programme_id>/mentoring/", mentoring_admin.pairs, name="pairs"),
+    _path("<int:programme_id>/mentoring/pair/", mentoring_admin.pair_add, name="add"),
+    _path("<int:programme_id>/mentoring/unpair/", mentoring_admin.pair_remove, name="remove"),
+    _path("<int:programme_id>/mentoring/import/", mentoring_admin.pairs_upload, name="upload"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_programme_mentoring_urls():
+    return [_path("programmes/", _include((MENTORING_URLS, "programmes_mentoring")))]
+
+
+@hooks.register("register_log_actions")
+def register_programme_mentoring_log_actions(actions):
+    actions.register_action(
+        "programmes.mentoring_viewed",
+        _lazy("Mentoring pairs viewed"),
+        _lazy("Viewed the programme's mentoring pairs"),
+    )

@@ -386,6 +386,7 @@ class ImportReport:
     problem: str = ""
     problem_code: str = ""
     written: bool = False
+    lines: list[FileRow] = field(default_factory=list)  # as read, to confirm a dry run
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -410,11 +411,12 @@ class ImportReport:
 
 def pairs_import(
     *,
-    file: IO[bytes],
+    file: IO[bytes] | None = None,
     cohort: Cohort | None = None,
     programme: ProgrammePage | None = None,
     by=None,
     dry_run: bool = True,
+    rows: list[FileRow] | None = None,
 ) -> ImportReport:
     """Pairs from a file of two columns (mentor's e-mail, mentee's e-mail), for one cohort or
     for a whole programme (each row's cohort is the one both people are enrolled in).
@@ -424,18 +426,24 @@ def pairs_import(
     is written in a dry run, nor unless every row is valid; a file imported twice makes
     nothing new the second time.
 
+    ``rows`` instead of ``file``: the rows of a file read before (``pairs_file_read``), as
+    when staff confirm a dry run they saw.
+
     Side effects (not a dry run, every row valid): one ``MentorPair`` per row to create, all in
     one transaction.
     """
     if cohort is None and programme is None:
         raise TypeError("pairs_import needs a cohort or a programme")
+    if (file is None) == (rows is None):
+        raise TypeError("pairs_import needs a file or rows")
     programme = (cohort.programme if cohort is not None else programme).source
     report = ImportReport(dry_run=dry_run)
     try:
-        lines = pairs_file_read(file)
+        lines = rows if rows is not None else pairs_file_read(file)
     except MentoringError as exc:
         report.problem, report.problem_code = exc.message, exc.code
         return report
+    report.lines = lines
 
     with transaction.atomic():
         to_create = _import_check(lines, programme=programme, cohort=cohort, report=report)
