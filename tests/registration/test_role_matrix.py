@@ -36,8 +36,16 @@ from registration.links import sign_key
 from registration.messaging.models import Message
 from registration.models import Registration, StaffRole
 from registration.permissions import access_log, event_role_assign
+from registration.programmes.models import RosterImport
+from registration.programmes.permissions import programme_role_assign
 from registration.reports.models import ReportExport
 from tests.factories import RegistrationFactory
+from tests.registration.programmes.staff_helpers import (
+    cohort_create,
+    enrol,
+    programme_create,
+    programme_event,
+)
 from tests.registration.registration_helpers import event_create
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +73,20 @@ class World:
     b1: Registration  # the participant whose link the "participant" role holds
     b2: Registration
     users: dict[str, object] = field(default_factory=dict)
+    # Programmes: A's staff hold their roles on programme A only; B's enrolment carries
+    # markers (programmes room, helper "staff").
+    programme_a: object = None
+    programme_b: object = None
+    cohort_b: object = None
+    enrolment_a: object = None
+    enrolment_b: object = None
+
+    def enrolment_markers(self) -> list[re.Pattern]:
+        """Patterns (lower case) of programme B's enrolment in a response."""
+        if self.enrolment_b is None:
+            return []
+        e = self.enrolment_b
+        return [re.compile(re.escape(m.lower())) for m in (e.given_name, e.family_name, e.email)]
 
     def markers(self, registration: Registration) -> list[re.Pattern]:
         """Patterns (lower case) of the registration's personal data in a response."""
@@ -135,7 +157,31 @@ def world() -> World:
     ReportExport.objects.create(
         event=event_b, format="xlsx", language="en", job=Job.objects.create(kind="report_export")
     )
+    _programmes_world(w)
     return w
+
+
+def _programmes_world(w: World) -> None:
+    """Programme A (its staff: the staff roles of event A) and programme B with a cohort and
+    an enrolment carrying markers."""
+    a = programme_create(title="Programme A")
+    b = programme_create(title="Programme B")
+    programme_event(b, title="Programme B session")
+    w.programme_a, w.programme_b = a, b
+    w.cohort_b = cohort_create(b, code="cohort-b")
+    w.enrolment_a = enrol(
+        a, "qzenrol.a@example.org", given="Qzenrolgivena", family="Qzenrolfamilya"
+    )
+    w.enrolment_b = enrol(
+        b,
+        "qzenrol.b@example.org",
+        cohort=w.cohort_b,
+        given="Qzenrolgivenb",
+        family="Qzenrolfamilyb",
+        organisation="Qzenrolorgb",
+    )
+    for role, user in w.users.items():
+        programme_role_assign(user=user, programme=a, role=role)
 
 
 # --- the URLs -------------------------------------------------------------------------------
@@ -268,7 +314,31 @@ FILLERS: dict[tuple[str, ...], Callable[[World, Pattern], object]] = {
     ("page_view_restriction_id",): lambda w, p: 1,
     ("action_name",): lambda w, p: "publish",
     ("filter_spec",): lambda w, p: "original",
+    # Programmes room: programme B's objects.
+    ("programme_id",): lambda w, p: w.programme_b.pk,
+    ("cohort_id",): lambda w, p: w.cohort_b.pk,
+    ("enrolment_id",): lambda w, p: w.enrolment_b.pk,
+    # Roster import (helper "roster"): a checked roster file of programme B with B's markers.
+    ("roster_id",): lambda w, p: _roster_of_b(w),
+    # Programme report exports (helper "report"): an export job of programme B.
+    ("report_job_id",): lambda w, p: Job.objects.get_or_create(
+        kind="programme_report", params={"programme": w.programme_b.pk}
+    )[0].pk,
 }
+
+
+def _roster_of_b(w: World) -> int:
+    """Programme B's roster file, its dry run holding B's enrolment's name and e-mail."""
+    e = w.enrolment_b
+    row = {"row": 2, "action": "skip", "given_name": e.given_name, "family_name": e.family_name,
+           "email": e.email, "cohort": "cohort-b", "reasons": [{"code": "identical"}],
+           "changes": []}  # fmt: skip
+    roster, _ = RosterImport.objects.get_or_create(
+        programme=w.programme_b,
+        filename="roster-b.csv",
+        defaults={"dry_run": {"total": 1, "counts": {"skip": 1}, "problems": [], "rows": [row]}},
+    )
+    return roster.pk
 
 #: Patterns with unnamed (positional) groups, by route name.
 POSITIONAL: dict[str, Callable[[World], list]] = {
@@ -391,6 +461,10 @@ def positives(w: World) -> dict[tuple[str, str], str]:
         ): "registration #",
         # Reports → Untranslated events: the organiser sees their own event there.
         ("cms_untranslated:index", "organiser"): w.event_a.title,
+        # Programmes: the index lists programme A to its staff (the overview, with A's
+        # enrolments, is reached from it with A's id, which the fillers never use).
+        ("programmes_admin:index", "organiser"): w.programme_a.title,
+        ("programmes_admin:index", "registration_manager"): w.programme_a.title,
     }
 
 
@@ -408,6 +482,7 @@ def _matrix_size() -> int:
 def test_role_matrix_shows_no_personal_data_of_another_event(world, role, capsys):
     # Arrange
     forbidden = world.markers(world.b2) + ([] if role == "participant" else world.markers(world.b1))
+    forbidden += world.enrolment_markers()
     key = sign_key(world.b1 if role == "participant" else world.a1)
     client = client_for(role, world)
     wanted = {name: m.lower() for (name, r), m in positives(world).items() if r == role}
