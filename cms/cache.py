@@ -1,21 +1,42 @@
-"""The public page cache: whole event pages for anonymous readers, invalidated on publish.
+"""The public page cache: whole pages for anonymous readers, served before any query.
 
-A response is cached only for a plain GET or HEAD without a query string, without a session
-or messages cookie (so never for a logged-in user, and never with a flash message in it), and
-never for a preview. The key holds the page, its last publication, the language, the
-registration state (which changes with the clock) and a generation number that every publish,
-unpublish or edit of a snippet or document raises, so a change is visible on the next request.
+A page's ``serve`` marks its response as cacheable (``serve_cached``); ``PageCacheMiddleware``
+stores the finished response (every header the middleware below it added, no cookie) under the
+request's host and path, and answers the next anonymous request for that path from the cache
+without touching the database or the URL resolver: no query at all on a hit.
+
+Only a plain GET or HEAD without a query string and without a session or messages cookie is
+served from or stored in the cache (never for a logged-in user or a participant with a flash
+message, never a preview). The key holds a generation number that every publish, unpublish,
+deletion, or edit of a snippet, document or image raises (``cms.signals``), so a change is
+visible on the next request. What changes with the clock (registration opening or closing,
+"upcoming" lists at midnight) is handled by storing an entry only until the page's next such
+moment (``page.cache_valid_until``).
+
+Every cached response carries an ``ETag`` and ``Last-Modified`` and answers a conditional
+request with ``304``; ``Cache-Control: public, no-cache`` lets a reverse proxy or CDN keep a
+copy that it revalidates on each request (one cheap ``304`` from here), and ``Vary: Cookie``
+keeps signed-in readers off the shared copy.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 
 GENERATION_KEY = "cms:page-cache:generation"
+#: Headers of a stored response that are not replayed on a hit.
+_NOT_REPLAYED = {"set-cookie", "date", "content-length", "x-page-cache"}
 
 
 def page_cache_seconds() -> int:
@@ -36,7 +57,8 @@ def page_cache_invalidate() -> None:
 
 
 def cacheable(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD") or request.GET:
+    """Whether the request may be answered from, or stored in, the shared page cache."""
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
         return False
     if getattr(request, "is_preview", False):
         return False
@@ -44,31 +66,113 @@ def cacheable(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+def next_midnight(now: dt.datetime) -> dt.datetime:
+    """The next midnight in the site's time zone: when "upcoming" lists change."""
+    local = timezone.localtime(now)
+    tomorrow = local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time.min, tzinfo=local.tzinfo)
+
+
 def serve_cached(request: HttpRequest, page, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """Serve ``page`` from the cache when allowed, else render it (and store it if allowed)."""
-    seconds = page_cache_seconds()
-    if seconds <= 0 or not cacheable(request):
-        return render()
-    published = page.last_published_at.timestamp() if page.last_published_at else 0
-    language = getattr(request, "LANGUAGE_CODE", "")
-    state = getattr(page, "registration_state", "")
-    key = (
-        f"cms:page:{page_cache_generation()}:{page.pk}:{published}:{language}:{state}:"
-        f"{request.get_host()}"
-    )
-    stored = cache.get(key)
-    if stored is not None:
-        response = HttpResponse(stored["content"], content_type=stored["content_type"])
-        response["X-Page-Cache"] = "hit"
-        return response
+    """Render ``page`` and mark the response for the page cache when the request allows it.
+
+    The page may define ``cache_valid_until(now)``: the entry is kept no later than that (the
+    next moment its content changes with the clock); without it, until the next midnight.
+    """
     response = render()
-    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-        response.render()
-    if response.status_code == 200 and not response.cookies:
-        cache.set(
-            key,
-            {"content": response.content, "content_type": response["Content-Type"]},
-            timeout=seconds,
-        )
+    if page_cache_seconds() <= 0 or not cacheable(request):
+        return response
+    now = timezone.now()
+    until = getattr(page, "cache_valid_until", next_midnight)(now)
+    response.page_cache_until = until
     response["X-Page-Cache"] = "miss"
     return response
+
+
+def _key(request: HttpRequest) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    digest = hashlib.sha256(f"{host}{request.path}".encode()).hexdigest()[:32]
+    return f"cms:url:{page_cache_generation()}:{digest}"
+
+
+def _validators(content: bytes, modified: dt.datetime) -> tuple[str, str]:
+    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"', http_date(
+        modified.timestamp()
+    )
+
+
+def _shareable(response: HttpResponse) -> None:
+    response["Cache-Control"] = "public, no-cache"
+    patch_vary_headers(response, ("Cookie",))
+
+
+def _from_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    conditional = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified_ts"]
+    )
+    if conditional is not None:
+        response = conditional
+    else:
+        response = HttpResponse(entry["content"], status=200)
+    for name, value in entry["headers"]:
+        if response.status_code == 304 and name.lower() == "content-type":
+            continue
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' pages from the cache before anything else runs (see above).
+
+    Placed before the session, locale and authentication middleware: a hit costs one or two
+    cache reads and no database query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if page_cache_seconds() <= 0 or not cacheable(request):
+            return self.get_response(request)
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None:
+            return _from_entry(request, entry)
+        response = self.get_response(request)
+        until = getattr(response, "page_cache_until", None)
+        if until is None or response.status_code != 200 or response.cookies:
+            return response
+        if getattr(response, "streaming", False):
+            return response
+        now = timezone.now()
+        timeout = min(page_cache_seconds(), int((until - now).total_seconds()))
+        _shareable(response)
+        etag, modified = _validators(response.content, now)
+        response["ETag"] = etag
+        response["Last-Modified"] = modified
+        if timeout > 0:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _NOT_REPLAYED
+            ]
+            cache.set(
+                key,
+                {
+                    "content": response.content,
+                    "headers": headers,
+                    "etag": etag,
+                    "last_modified_ts": int(now.timestamp()),
+                },
+                timeout=timeout,
+            )
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=int(now.timestamp()), response=response
+        )
+        return conditional if conditional is not None else response

@@ -31,7 +31,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
-from cms.cache import serve_cached
+from cms.cache import next_midnight, serve_cached
 from cms.calendar import event_ics, events_ics
 from cms.fields import EVENT_LANGUAGES, LanguageListField
 from cms.forms import EventPageForm
@@ -56,6 +56,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def serve(self, request, *args, **kwargs):
+        """The page may come from the page cache (``cms.cache``; until the next midnight, when
+        the upcoming events change)."""
+        return serve_cached(
+            request, self, lambda: super(HomePage, self).serve(request, *args, **kwargs)
+        )
 
     def get_context(self, request, *args, **kwargs):
         # cms.selectors reads these models at import: a real cycle.
@@ -193,6 +200,15 @@ class EventIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(event_index_list(index=self, params=request.GET))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        """The list itself (no filter: filters are query strings) may come from the page
+        cache; its routes do not."""
+        if request.path == self.get_url(request=request):
+            return serve_cached(
+                request, self, lambda: super(EventIndexPage, self).serve(request, *args, **kwargs)
+            )
+        return super().serve(request, *args, **kwargs)
 
     @path("events.ics/", name="feed")  # public URL: <index>/events.ics (see cms/urls.py)
     def feed(self, request):
@@ -431,6 +447,14 @@ class EventPage(RoutablePageMixin, Page):
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def cache_valid_until(self, now: dt.datetime) -> dt.datetime:
+        """Until when a cached copy of the page stays true: the next moment registration
+        opens or closes, or the next midnight, whichever comes first."""
+        moments = [next_midnight(now)]
+        opens, closes = self.registration_window
+        moments += [m for m in (opens, closes) if m is not None and m > now]
+        return min(moments)
 
     @property
     def programme(self) -> ProgrammePage | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page
 from wagtail.signals import copy_for_translation_done, page_published, page_unpublished
 
 from cms.cache import page_cache_invalidate
@@ -41,6 +42,11 @@ def on_page_published(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def on_page_unpublished(sender, instance, **kwargs):
+    page_cache_invalidate()
+
+
+@receiver(post_delete, sender=Page, dispatch_uid="cms-cache-page-deleted")
+def on_page_deleted(sender, instance, **kwargs):
     page_cache_invalidate()
 
 

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "conference.middleware.ContentSecurityPolicyMiddleware",
     "conference.middleware.PermissionsPolicyMiddleware",
+    # Anonymous readers' pages from the cache before sessions, locale or a query (cms.cache).
+    "cms.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -22,7 +22,6 @@ def programme(index):
         parent=index,
         title="Pilot mentoring programme",
         slug="mentoring",
-        translations=("ru",),
     )
 
 
@@ -52,7 +51,8 @@ def test_index_lists_programmes_and_labels_their_events(client, index, programme
 def test_index_in_russian_links_the_russian_programme(client, index, programme):
     ru_index = index.copy_for_translation(Locale.objects.get(language_code="ru"))
     ru_index.save_revision().publish()
-    ru_programme = programme.get_translation(Locale.objects.get(language_code="ru"))
+    ru_programme = programme.copy_for_translation(Locale.objects.get(language_code="ru"))
+    ru_programme.save_revision().publish()
 
     body = client.get(ru_index.url).content.decode()
 
