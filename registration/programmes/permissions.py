@@ -26,7 +26,7 @@ from wagtail.models import GroupPagePermission, Locale, Page
 
 from cms.models import EventPage, ProgrammePage
 from registration.models.audit import EventLogEntry
-from registration.models.registrations import StaffRole
+from registration.models.registrations import EventRole, StaffRole
 from registration.permissions import (
     EVENT_PAGE_PERMISSIONS,
     PARTICIPANT_ROLES,
@@ -46,6 +46,7 @@ __all__ = [
     "programme_for_staff",
     "programme_page_access_sync",
     "programme_role_assign",
+    "programme_role_revoke",
     "programmes_for",
     "user_has_programme_role",
 ]
@@ -141,6 +142,22 @@ def programme_role_assign(*, user, programme: ProgrammePage, role: str) -> Progr
         organiser_page_access_sync()
         programme_page_access_sync(source)
     return row
+
+
+def programme_role_revoke(*, user, programme: ProgrammePage, role: str) -> int:
+    """Take ``role`` on ``programme`` away from ``user``, and the same role on the
+    programme's events (given with it). Returns how many rows went.
+
+    Side effects: the ``ProgrammeRole`` row and those ``EventRole`` rows deleted (their
+    signals take the page groups' membership and the pages' ownership away).
+    """
+    source = programme.source
+    deleted, _rows = ProgrammeRole.objects.filter(user=user, programme=source, role=role).delete()
+    events = [e.pk for e in _programme_event_sources(source)]
+    for row in EventRole.objects.filter(user=user, event_id__in=events, role=role):
+        row.delete()  # one by one: each row's signal resyncs its event's group
+        deleted += 1
+    return deleted
 
 
 def programme_event_roles_assign(event: EventPage) -> int:

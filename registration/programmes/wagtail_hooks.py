@@ -16,7 +16,7 @@ from registration.programmes.permissions import programmes_for
 # --- staff: the "Programmes" menu, programme overview, cohorts, enrolments ---------------------
 
 #: URL names (namespace ``programmes_admin``): index, overview, cohorts, cohort_add,
-#: cohort_edit, enrolments, enrolment_add, enrolment_withdraw.
+#: cohort_edit, enrolments, enrolment_add, enrolment_withdraw, roles.
 STAFF_URLS = [
     path("", staff_views.programme_index, name="index"),
     path("<int:programme_id>/", staff_views.programme_overview, name="overview"),
@@ -34,6 +34,7 @@ STAFF_URLS = [
         staff_views.enrolment_withdraw,
         name="enrolment_withdraw",
     ),
+    path("<int:programme_id>/staff/", staff_views.programme_roles, name="roles"),
 ]
 
 

@@ -9,7 +9,7 @@ shows personal data writes an audit entry (``programme_access_log``).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
@@ -24,12 +24,15 @@ from registration.programmes.admin.staff_forms import (
     CohortForm,
     EnrolmentFilterForm,
     EnrolmentStaffForm,
+    ProgrammeRoleForm,
 )
-from registration.programmes.models import Cohort, Enrolment
+from registration.programmes.models import Cohort, Enrolment, ProgrammeRole
 from registration.programmes.permissions import (
     PARTICIPANT_ROLES,
     programme_access_log,
     programme_for_staff,
+    programme_role_assign,
+    programme_role_revoke,
     programmes_for,
 )
 from registration.programmes.selectors.staff import (
@@ -74,7 +77,7 @@ SCREEN_LINKS = (
     ("programmes_mentoring:pairs", gettext_lazy("Mentoring pairs")),
     ("programmes_roster:index", gettext_lazy("Roster import")),
     ("programmes_certificates:index", gettext_lazy("Certificates")),
-    ("programmes_report:report", gettext_lazy("Impact report")),
+    ("programmes_admin:report", gettext_lazy("Impact report")),
 )
 
 
@@ -95,8 +98,11 @@ def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = programme_for_staff(request.user, programme_id, PARTICIPANT_ROLES)
     enrolments = enrolment_rows(programme)
     progress = programme_progress_or_none(programme, enrolments)
-    for enrolment in enrolments:
-        enrolment.progress = progress.get(enrolment.pk) if progress is not None else None
+    progress_rows = (
+        [(e, progress[e.pk]) for e in enrolments if e.pk in progress]
+        if progress is not None
+        else None
+    )
     programme_access_log(
         user=request.user, programme=programme, action="programmes.overview_viewed"
     )
@@ -104,7 +110,7 @@ def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "programme": programme,
         "cohorts": cohort_rows(programme),
         "enrolments": enrolments,
-        "progress": progress,
+        "progress_rows": progress_rows,
         "progress_table": _template_exists("programmes/includes/progress_table.html"),
         "screen_links": _screen_links(programme),
         "page_title": programme.title,
@@ -268,3 +274,38 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+@require_http_methods(["GET", "POST"])
+def programme_roles(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """Who holds which role on the programme. Organisers of the programme look; only
+    administrators (superusers) give and take roles, as on events."""
+    programme = programme_for_staff(request.user, programme_id, ORGANISER_ROLES)
+    may_assign = request.user.is_superuser
+    form = ProgrammeRoleForm(request.POST or None) if may_assign else None
+    if request.method == "POST":
+        if not may_assign:
+            raise PermissionDenied
+        if "remove" in request.POST:
+            row = get_object_or_404(ProgrammeRole, pk=request.POST["remove"], programme=programme)
+            programme_role_revoke(user=row.user, programme=programme, role=row.role)
+            messages.success(request, _("The role is taken away."))
+            return redirect("programmes_admin:roles", programme.pk)
+        if form.is_valid():
+            programme_role_assign(
+                user=form.cleaned_data["account"],
+                programme=programme,
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, _("The role is given."))
+            return redirect("programmes_admin:roles", programme.pk)
+    rows = ProgrammeRole.objects.filter(programme=programme).select_related("user")
+    context = {
+        "programme": programme,
+        "rows": rows.order_by("role", "user__username"),
+        "form": form,
+        "page_title": _("Staff: %(programme)s") % {"programme": programme.title},
+        "header_title": _("Staff: %(programme)s") % {"programme": programme.title},
+        "header_icon": "group",
+    }
+    return TemplateResponse(request, "programmes/admin/roles.html", context)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import EventPage, ProgrammePage
 from conference.languages import language_choices
-from registration.models.registrations import Sex
+from registration.models.registrations import Sex, StaffRole
 from registration.programmes.models import Cohort, EnrolmentRole, EnrolmentStatus
 from registration.programmes.selectors.events import programme_events
 
@@ -104,3 +105,21 @@ class EnrolmentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.filter(programme=programme.source)
         self.fields["status"].choices = [("", _("Any status")), *EnrolmentStatus.choices]
+
+
+class ProgrammeRoleForm(forms.Form):
+    """A role on the programme for an existing account, named by user name or e-mail (no
+    list of accounts is shown)."""
+
+    account = forms.CharField(label=_("User name or e-mail"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
+
+    def clean_account(self):
+        value = self.cleaned_data["account"].strip()
+        users = get_user_model().objects.filter(is_active=True)
+        user = users.filter(username=value).first() or users.filter(email__iexact=value).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No active account has this user name or e-mail."), code="no_account"
+            )
+        return user

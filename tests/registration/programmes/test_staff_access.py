@@ -100,3 +100,41 @@ def test_guard_answers_404_for_unknown_and_403_without_role(world):
     with pytest.raises(PermissionDenied):
         programme_for_staff(world["organiser_a"], world["b"].pk, (StaffRole.ORGANISER,))
     assert list(programmes_for(world["organiser_a"])) == [world["a"]]
+
+
+def test_overview_shows_hours_and_links_to_the_programme_screens(client, world):
+    client.force_login(world["organiser_a"])
+    response = client.get(reverse("programmes_admin:overview", args=[world["a"].pk]))
+    body = response.content.decode()
+    assert reverse("programmes_admin:cohorts", args=[world["a"].pk]) in body
+    assert reverse("programmes_admin:enrolments", args=[world["a"].pk]) in body
+    assert reverse("programmes_admin:roles", args=[world["a"].pk]) in body
+    assert reverse("programmes_admin:report", args=[world["a"].pk]) in body
+
+
+def test_administrator_gives_and_takes_a_programme_role_organisers_only_look(
+    client, admin_user, world
+):
+    a = world["a"]
+    person = StaffUserFactory(username="mentor.lead", email="lead@example.org")
+    client.force_login(world["organiser_a"])
+    url = reverse("programmes_admin:roles", args=[a.pk])
+    assert "Petrenko" in client.get(url).content.decode()  # the organiser's own row
+    client.post(url, {"account": "lead@example.org", "role": "registration_manager"})
+    assert not programmes_for(person).exists()
+
+    client.force_login(admin_user)
+    response = client.post(url, {"account": "lead@example.org", "role": "registration_manager"})
+    assert response.status_code == 302
+    assert list(programmes_for(person)) == [a]
+    assert EventRole.objects.filter(user=person, event=world["event_a"]).exists()
+
+    row = person.programme_roles.get()
+    client.post(url, {"remove": row.pk})
+    assert not programmes_for(person).exists()
+    assert not EventRole.objects.filter(user=person, event=world["event_a"]).exists()
+
+    response = client.post(url, {"account": "nobody@example.org", "role": "checkin"})
+    assert response.context["form"].errors == {
+        "account": ["No active account has this user name or e-mail."]
+    }
