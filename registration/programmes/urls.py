@@ -2,8 +2,18 @@
 programme page, self check-in, certificate download and verification. Staff URLs are
 admin URLs (``wagtail_hooks.py``)."""
 
-from django.urls import path  # noqa: F401 - helpers append their paths below
+from django.urls import path
 
 app_name = "programmes"
 
 urlpatterns: list = []
+
+# --- enrol: the public enrolment form and the participant's own programme page --------------
+
+from registration.programmes import public_views  # noqa: E402 - each concern keeps its imports
+
+urlpatterns += [
+    path("<int:programme_id>/enrol/", public_views.enrol, name="enrol"),
+    path("<int:programme_id>/enrol/done/", public_views.enrol_done, name="enrol_done"),
+    path("me/<str:key>/", public_views.personal, name="personal"),
+]
