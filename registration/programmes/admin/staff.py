@@ -40,6 +40,8 @@ from registration.programmes.selectors.staff import (
     enrolment_rows,
     programme_progress_or_none,
 )
+from registration.programmes.services import enrolment as enrolment_services
+from registration.programmes.services.enrolment import EnrolmentError
 
 
 def _template_exists(name: str) -> str | None:
@@ -205,10 +207,6 @@ def enrolment_add(request: HttpRequest, programme_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         cohort = data.pop("cohort")
-        # Imported here until the enrol concern's service is on main (it lands separately).
-        from registration.programmes.services import enrolment as enrolment_services
-        from registration.programmes.services.enrolment import EnrolmentError
-
         data["programme_role"] = data.pop("role")
         try:
             result = enrolment_services.enrolment_create(
@@ -250,10 +248,6 @@ def enrolment_withdraw(request: HttpRequest, programme_id: int, enrolment_id: in
     enrolment = get_object_or_404(
         Enrolment, pk=enrolment_id, programme=programme, anonymised_at__isnull=True
     )
-    # Imported here until the enrol concern's service is on main (it lands separately).
-    from registration.programmes.services import enrolment as enrolment_services
-    from registration.programmes.services.enrolment import EnrolmentError
-
     try:
         enrolment_services.enrolment_withdraw(enrolment=enrolment, by=request.user)
     except (ValidationError, EnrolmentError) as error:
