@@ -17,3 +17,20 @@ urlpatterns += [
     path("<int:programme_id>/enrol/done/", public_views.enrol_done, name="enrol_done"),
     path("me/<str:key>/", public_views.personal, name="personal"),
 ]
+
+# --- certificates: the public verification page and a participant's own PDF ------------------
+
+from registration.programmes import views_certificates  # noqa: E402 - each concern its imports
+
+urlpatterns += [
+    path(
+        "certificates/<str:token>/",
+        views_certificates.certificate_verify,
+        name="certificate_verify",
+    ),
+    path(
+        "me/<str:key>/certificate.pdf",
+        views_certificates.certificate_download,
+        name="certificate_download",
+    ),
+]
