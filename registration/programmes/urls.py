@@ -34,3 +34,15 @@ urlpatterns += [
         name="certificate_download",
     ),
 ]
+
+# --- mentoring: a participant agrees to share (or stops sharing) their contact ----------------
+
+from registration.programmes import views_mentoring  # noqa: E402 - each concern its imports
+
+urlpatterns += [
+    path(
+        "me/<str:key>/mentoring/",
+        views_mentoring.mentoring_consent,
+        name="mentoring_consent",
+    ),
+]
