@@ -375,19 +375,35 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "completed", "rate", "hours"),
+    ("language", "completed", "rate", "hours", "by_sex"),
     [
-        ("ru", "Завершили", "Доля завершивших", "40,0"),
-        ("uk", "Завершили", "Частка тих, хто завершив", "40,0"),
+        ("ru", "Завершили", "Доля завершивших", "Часы присутствия (все участники)", "По полу"),
+        (
+            "uk",
+            "Завершили",
+            "Частка тих, хто завершив",
+            "Години присутності (усі учасники)",
+            "За статтю",
+        ),
+        (
+            "kk",
+            "Аяқтағандар",
+            "Аяқтағандар үлесі",
+            "Қатысу сағаттары (барлық қатысушылар)",
+            "Жынысы бойынша",
+        ),
     ],
 )
-def test_exports_open_and_hold_the_headline_figures(known, language, completed, rate, hours):
+def test_exports_open_and_hold_the_headline_figures(
+    known, language, completed, rate, hours, by_sex
+):
     name, data = programme_report_file(programme=known, fmt="docx", language=language, today=TODAY)
     assert name.endswith(f"-{language}.docx")
     text = docx_text(data)
     assert f"{completed}\n2" in text
     assert f"{rate}\n50%" in text
-    assert hours in text
+    assert f"{hours}\n40,0" in text  # the decimal comma of ru, uk and kk
+    assert by_sex in text
     assert "Kyiv" in text
     assert "Train more women trainers" in text
 
@@ -397,8 +413,10 @@ def test_exports_open_and_hold_the_headline_figures(known, language, completed, 
     figures = {row[0]: row[1] for row in key[1:]}
     assert figures[completed] == 2
     assert figures[rate] == 0.5
-    assert figures[next(k for k in figures if k.startswith(("Часы", "Години")))] == 40.0
-    assert len(sheets) >= 9  # one sheet per breakdown and table
+    assert figures[hours] == 40.0
+    # One sheet per breakdown and table; the sheet by sex counts the women who completed.
+    assert len(sheets) >= 9
+    assert sheets[by_sex][1][1:4] == [2, 2, 2]
 
     _name, data = programme_report_file(programme=known, fmt="pdf", language=language, today=TODAY)
     text = pdf_text(data)
@@ -406,6 +424,7 @@ def test_exports_open_and_hold_the_headline_figures(known, language, completed, 
     assert rate in text
     assert "50%" in text
     assert hours in text
+    assert "40,0" in text
 
 
 def test_a_formula_from_an_institution_stays_text(known):
