@@ -12,6 +12,8 @@ import secrets
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 from wagtail.models import Locale
@@ -682,3 +684,25 @@ def test_personal_page_of_an_unpaired_mentee_says_so_and_a_participant_sees_noth
 
     assert "No mentor has been paired with you yet." in mentee_page
     assert 'id="personal-mentoring-title"' not in participant_page
+
+
+def _screen_queries(client, programme) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("programmes_mentoring:pairs", args=[programme.pk]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_staff_screen_reads_in_constant_queries(world, client):
+    programme = world["programme"]
+    staff_client(client, programme)
+    small = _screen_queries(client, programme)
+    for n in range(6):
+        cohort = cohort_create(programme, f"c{n}", f"Cohort {n}")
+        mentor = person(programme, cohort, f"Mentor{n}", "mentor")
+        pair_create(
+            cohort=cohort, mentor=mentor, mentee=person(programme, cohort, f"M{n}", "mentee")
+        )
+        person(programme, cohort, f"Alone{n}", "mentee")
+
+    assert _screen_queries(client, programme) == small
