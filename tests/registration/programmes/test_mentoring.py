@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import secrets
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -706,3 +707,15 @@ def test_staff_screen_reads_in_constant_queries(world, client):
         person(programme, cohort, f"Alone{n}", "mentee")
 
     assert _screen_queries(client, programme) == small
+
+
+def test_pairs_import_refuses_a_zip_bomb_before_opening_it(world):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (21 * 1024 * 1024))
+    upload = SimpleUploadedFile("pairs.xlsx", buffer.getvalue())
+    assert upload.size < 1024 * 1024  # small on the wire, huge unpacked
+
+    report = pairs_import(programme=world["programme"], file=upload, dry_run=False)
+
+    assert (report.problem_code, report.rows) == ("too_large", [])
