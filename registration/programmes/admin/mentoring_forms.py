@@ -59,6 +59,8 @@ class PairsUploadForm(forms.Form):
         self.fields["cohort"].choices = [
             ("", _("Every cohort (each pair in the cohort of both people)"))
         ] + [(entry.cohort.pk, f"{entry.name} ({entry.cohort.code})") for entry in cohorts]
+        # The template writes the help text under ``<auto_id>_help``.
+        self.fields["file"].widget.attrs["aria-describedby"] = f"{self['file'].auto_id}_help"
         self.fields["file"].widget.attrs["accept"] = (
             ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

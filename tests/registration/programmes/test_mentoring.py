@@ -435,6 +435,9 @@ def test_staff_screen_lists_pairs_unpaired_and_only_the_cohorts_people(world, cl
     assert f'<option value="{world["participant"].pk}">' not in page
     assert 'for="id_cohort-{}-mentor"'.format(world["kharkiv"].pk) in page
     assert stranger.given_name not in page
+    # The upload's help is tied to its input.
+    assert 'aria-describedby="id_file_help"' in page
+    assert 'id="id_file_help"' in page
 
 
 def test_staff_screen_pairs_and_removes(world, client):
