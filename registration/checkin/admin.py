@@ -27,6 +27,7 @@ from wagtail import hooks
 
 from conference.storage import private_file_response
 from registration.admin.viewsets import StaffViewSet
+from registration.checkin import roster as roster_views
 from registration.checkin import views
 from registration.checkin.logistics import logistics, logistics_xlsx, signin_sheet
 from registration.checkin.models import BadgeBatch, BadgeBatchStatus, BadgeLayout
@@ -211,6 +212,7 @@ class CheckInViewSet(StaffViewSet):
             path("<int:event_id>/attendance/", attendance, name="attendance"),
             path("<int:event_id>/attendance.json", attendance_json, name="attendance_json"),
             path("<int:event_id>/badges/", badge_batches, name="badges"),
+            path("<int:event_id>/roster/", roster_views.roster, name="roster"),
             path(
                 "badges/<int:batch_id>/progress.json",
                 badge_batch_progress,
@@ -272,4 +274,18 @@ def register_badge_log_actions(actions):
         "registration.badges_downloaded",
         gettext_lazy("Badges downloaded"),
         gettext_lazy("Downloaded a PDF of badges"),
+    )
+
+
+@hooks.register("register_log_actions")
+def register_roster_log_actions(actions):
+    actions.register_action(
+        "checkin.roster_viewed",
+        gettext_lazy("Roster viewed"),
+        gettext_lazy("Viewed the attendance roster of a day"),
+    )
+    actions.register_action(
+        "checkin.roster_saved",
+        gettext_lazy("Roster saved"),
+        gettext_lazy("Saved the attendance roster of a day"),
     )

@@ -8,4 +8,5 @@ app_name = "checkin"
 
 urlpatterns = [
     path("manage/<str:key>/badge.pdf", views.badge_pdf, name="badge_pdf"),
+    path("manage/<str:key>/attendance/", views.self_checkin, name="self_checkin"),
 ]

@@ -11,8 +11,10 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +25,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import EventPage
 from conference.middleware import permissions_policy
+from registration.checkin.attendance import (
+    AttendanceError,
+    checkin_self,
+    checkout,
+    scan_checkout,
+)
 from registration.checkin.badges import badge_pdf_for
-from registration.checkin.selectors import checkin_search
+from registration.checkin.selectors import checkin_search, local_time
 from registration.checkin.services import CheckInError, checkin_perform, checkin_sync
 from registration.links import LinkError, link_invalid_response, registration_from_key
 from registration.models import RegistrationStatus
@@ -130,6 +138,10 @@ def scanner(request: HttpRequest, event_id: int) -> HttpResponse:
         "network_error": _("The server could not be reached; the scan is saved on this device."),
         "server_error": _("The server could not check this badge. Try again."),
         "checked_in_at": _("Checked in at"),
+        "check_out": _("Check out"),
+        "checkout_offline": _(
+            "Check-out needs a connection: scan the badge again when the device is online."
+        ),
     }
     context = {
         "event": event,
@@ -160,6 +172,8 @@ def scan(request: HttpRequest, event_id: int) -> JsonResponse:
     data = _json_body(request)
     if data is None or not isinstance(data.get("token", ""), str):
         return _bad_request()
+    if data.get("mode") == "checkout":
+        return _scan_checkout(request, event, data.get("token", ""))
     try:
         result = checkin_perform(
             event=event,
@@ -173,6 +187,17 @@ def scan(request: HttpRequest, event_id: int) -> JsonResponse:
             return _bad_request(exc.message)
         return JsonResponse(exc.as_json())
     return JsonResponse(result.as_json())
+
+
+def _scan_checkout(request: HttpRequest, event: EventPage, token: str) -> JsonResponse:
+    """The scanner in check-out mode: the badge holder leaves now."""
+    try:
+        result = scan_checkout(event=event, token=token, by=request.user)
+    except AttendanceError as exc:
+        return JsonResponse(exc.as_json())
+    return JsonResponse(
+        {"code": result.code, "level": "ok", "message": result.message, "participant": None}
+    )
 
 
 @require_POST
@@ -253,4 +278,38 @@ def badge_pdf(request: HttpRequest, key: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="badge-{layout}.pdf"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- Public: the participant's own attendance at an online session --------------------------
+
+
+@require_POST
+@never_cache
+def self_checkin(request: HttpRequest, key: str) -> HttpResponse:
+    """Say "I'm here" (``action=here``) or "I'm leaving" (``action=leave``) from the participant's
+    registration page during an online session; back to that page with what happened."""
+    try:
+        registration = registration_from_key(key)
+    except LinkError as exc:
+        return link_invalid_response(request, exc)
+    try:
+        if request.POST.get("action") == "leave":
+            result = checkout(registration=registration)
+            messages.success(
+                request,
+                _("You left at %(time)s: your hours count until then.")
+                % {"time": local_time(result.checkin.left_at, registration.event)},
+            )
+        else:
+            result = checkin_self(registration=registration)
+            messages.success(
+                request,
+                _("You are checked in since %(time)s.")
+                % {"time": local_time(result.checkin.at, registration.event)},
+            )
+    except AttendanceError as exc:
+        messages.error(request, exc.message)
+    response = redirect(reverse("registration:manage", kwargs={"key": key}))
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -153,18 +153,38 @@
     });
   }
 
+  /* Check-out mode records when the badge holder leaves; it needs the connection (the
+   * offline queue holds arrivals only). */
+  var mode = "checkin";
+  var wedgeSubmit = document.getElementById("wedge-submit");
+  var wedgeLabel = wedgeSubmit ? wedgeSubmit.textContent : "";
+  document.querySelectorAll("input[name=scanner-mode]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (!input.checked) return;
+      mode = input.value === "checkout" ? "checkout" : "checkin";
+      if (wedgeSubmit) wedgeSubmit.textContent = mode === "checkout" ? T.check_out : wedgeLabel;
+      els.token.focus();
+    });
+  });
+  function checkoutUnsent() {
+    show({ level: "error", code: "checkout_offline", message: T.checkout_offline });
+  }
+
   function submit(token) {
     token = (token || "").trim();
     if (!token) return Promise.resolve();
     var scan = { event: eventId, token: token, nonce: newNonce(), at: new Date().toISOString() };
-    if (!navigator.onLine) return queueScan(scan);
-    return post(root.dataset.scanUrl, { token: scan.token, nonce: scan.nonce, device: device })
+    var leaving = mode === "checkout";
+    if (!navigator.onLine) return leaving ? Promise.resolve(checkoutUnsent()) : queueScan(scan);
+    var body = { token: scan.token, nonce: scan.nonce, device: device };
+    if (leaving) body.mode = "checkout";
+    return post(root.dataset.scanUrl, body)
       .then(
         function (response) {
           if (response.status >= 500) throw new Error("server");
           return response.json().then(show);
         },
-        function () { return queueScan(scan); }
+        function () { return leaving ? checkoutUnsent() : queueScan(scan); }
       )
       .catch(function () {
         show({ level: "error", code: "server_error", message: T.server_error });

@@ -24,8 +24,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 
 from cms.models import EventPage, ProgrammePage, Session
-from registration.checkin.models import CheckIn
-from registration.models import Registration
+from registration.checkin.models import CheckIn, CheckInSource
+from registration.models import Registration, RegistrationStatus
 from registration.programmes.models import Enrolment
 from registration.programmes.selectors.events import cohort_event_ids, programme_events
 
@@ -58,6 +58,23 @@ class SessionAttendance:
     @property
     def attended(self) -> bool:
         return self.arrived_at is not None
+
+    @property
+    def source_label(self) -> str:
+        """How the attendance was recorded, in the active language ("" without any)."""
+        return str(CheckInSource(self.source).label) if self.source else ""
+
+    @property
+    def status_label(self) -> str:
+        """The registration's status in the active language ("" without a registration)."""
+        return str(RegistrationStatus(self.status).label) if self.status else ""
+
+    @property
+    def percent(self) -> int:
+        """Share of the event's hours attended, whole per cent (for a progress bar)."""
+        if not self.hours_credit:
+            return 100 if self.attended else 0
+        return int(self.hours_attended * 100 / self.hours_credit)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 from wagtail.models import Locale
 
 from cms.models import ProgrammePage
@@ -240,3 +242,46 @@ def test_programme_progress_reads_in_constant_queries(size, django_assert_max_nu
     assert len(progress) == size * 3
     assert {p.hours_attended for p in progress.values()} == {Decimal("1.00")}
     assert {p.hours_total for p in progress.values()} == {Decimal(2 * size)}
+
+
+def _rendered_sessions(programme, enrolment, language="en"):
+    progress = enrolment_progress(enrolment)
+    with translation.override(language):
+        return render_to_string(
+            "programmes/includes/personal_sessions.html",
+            {"progress": progress, "programme": programme, "enrolment": enrolment, "key": "k"},
+        )
+
+
+def test_personal_sessions_show_hours_per_session_and_the_rule_in_words():
+    programme = programme_create()
+    first = session_event(programme, day=DAY1, hours="3", title="Opening training")
+    final = session_event(programme, day=DAY1 + dt.timedelta(days=30), hours="2", title="Closing")
+    enrolment, regs = enrol(programme, "e@example.org", events=[first, final])
+    check_in(regs[first.pk], DAY1, (11, 30), source="roster")
+
+    html = _rendered_sessions(programme, enrolment)
+
+    text = " ".join(html.split())
+    assert "Hours attended: 1.50 of 5 (30 %)" in text
+    assert 'value="30.0"' in text
+    assert "Complete at least 80 % of the hours and the final session." in text
+    assert "Opening training</a></td> <td>3</td> <td>1.50</td> <td>Marked on the roster</td>" in (
+        text
+    )
+    assert (
+        'Closing</a> <span class="tag">final session</span></td> <td>2</td> <td>not attended'
+        in text
+    )
+
+
+def test_personal_sessions_in_russian_state_the_rule_without_the_final_session():
+    programme = programme_create(completion_percent=75, completion_needs_final=False)
+    event = session_event(programme, day=DAY1, hours="4")
+    enrolment, regs = enrol(programme, "f@example.org", events=[event])
+    check_in(regs[event.pk], DAY1, (10, 0), (13, 0))
+
+    text = " ".join(_rendered_sessions(programme, enrolment, "ru").split())
+
+    assert "Посетите не менее 75 % часов." in text
+    assert "Вы завершили программу." in text
