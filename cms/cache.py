@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "cms:page-cache:generation"
 #: Headers of a stored response that are not replayed on a hit.
@@ -49,11 +52,18 @@ def page_cache_generation() -> int:
 
 
 def page_cache_invalidate() -> None:
-    """Make every cached page stale. Side effect: raises the generation number in the cache."""
+    """Make every cached page stale. Side effect: raises the generation number in the cache.
+
+    With the cache down, the publish still succeeds (logged): no entry can be read then, and
+    none outlives ``CMS_PAGE_CACHE_SECONDS`` once it is back.
+    """
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 2, timeout=None)
+    except Exception:  # the cache server is unreachable: see the docstring
+        logger.exception("page cache: could not invalidate")
 
 
 def cacheable(request: HttpRequest) -> bool:
@@ -138,10 +148,14 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if page_cache_seconds() <= 0 or not cacheable(request):
             return self.get_response(request)
-        key = _key(request)
+        try:
+            key = _key(request)
+            entry = cache.get(key) if key is not None else None
+        except Exception:  # the cache server is down: pages are rendered, not lost
+            logger.warning("page cache unreachable; serving without it", exc_info=True)
+            return self.get_response(request)
         if key is None:
             return self.get_response(request)
-        entry = cache.get(key)
         if entry is not None:
             return _from_entry(request, entry)
         response = self.get_response(request)
@@ -162,16 +176,16 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _NOT_REPLAYED
             ]
-            cache.set(
-                key,
-                {
-                    "content": response.content,
-                    "headers": headers,
-                    "etag": etag,
-                    "last_modified_ts": int(now.timestamp()),
-                },
-                timeout=timeout,
-            )
+            entry = {
+                "content": response.content,
+                "headers": headers,
+                "etag": etag,
+                "last_modified_ts": int(now.timestamp()),
+            }
+            try:
+                cache.set(key, entry, timeout=timeout)
+            except Exception:  # the cache went down meanwhile: the reader still gets the page
+                logger.warning("page cache unreachable; page not stored", exc_info=True)
         conditional = get_conditional_response(
             request, etag=etag, last_modified=int(now.timestamp()), response=response
         )

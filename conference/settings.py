@@ -346,10 +346,18 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Browser features: off everywhere; the check-in scanner turns the camera on for itself.
 PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": []}
 
+# LOG_FORMAT=json writes one JSON object per line (conference.logs) for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "conference.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

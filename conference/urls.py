@@ -8,11 +8,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from conference.health import healthz
+
 urlpatterns = [
     path("admin/otp/", include("conference.otp")),  # two-step sign-in, before Wagtail's admin
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),  # for the reverse proxy (conference.health)
 ]
 
 if settings.DEBUG:

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 
-from cms.cache import next_midnight
+from cms.cache import PageCacheMiddleware, next_midnight
 from cms.models import EventPage, Speaker
 from tests.cms.conftest import make_event
 
@@ -124,15 +125,19 @@ def test_editing_a_snippet_makes_pages_stale(client, event):
     assert client.get(event.url)["X-Page-Cache"] == "miss"
 
 
+#: A fixed moment at mid-morning: these tests never depend on the clock of the run.
+NOON = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+
+
 def test_the_entry_lasts_only_until_registration_opens(index):
-    now = timezone.now()
+    now = NOON
     event = make_event(index, registration_opens=now + dt.timedelta(minutes=10))
 
     assert event.cache_valid_until(now) == event.registration_opens
 
 
 def test_the_entry_lasts_only_until_registration_closes_or_midnight(index):
-    now = timezone.now()
+    now = NOON
     closes = now + dt.timedelta(days=3)
     event = make_event(index, registration_closes=closes)
 
@@ -159,3 +164,22 @@ def test_next_midnight_is_in_the_site_time_zone(settings):
     assert midnight > now
     assert timezone.localtime(midnight).time() == dt.time.min
     assert midnight - now <= dt.timedelta(days=1)
+
+
+def test_the_page_cache_steps_aside_when_the_cache_server_is_down(rf, settings):
+    # A real Redis client pointed at a port nothing listens on. (Wagtail itself needs the
+    # cache to find a page's site, so /healthz reports the outage to the proxy.)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    middleware = PageCacheMiddleware(lambda request: HttpResponse("the page"))
+
+    response = middleware(rf.get("/en/events/women-law/"))
+
+    assert response.status_code == 200
+    assert response.content == b"the page"
+    assert "X-Page-Cache" not in response
