@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,3 +195,21 @@ def test_anonymising_the_last_registration_anonymises_the_enrolment(programme):
     assert certificate.revoked_at is not None
     # The address may enrol again (the uniqueness holds among the not anonymised).
     enrol(programme, "olena@example.org")
+
+
+def _overview_queries(client, programme, count: int) -> int:
+    cohort = Cohort.objects.filter(programme=programme).first() or cohort_create(programme)
+    for i in range(Enrolment.objects.filter(programme=programme).count(), count):
+        enrol(programme, f"person{i}@example.org", cohort=cohort, family=f"Family{i}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("programmes_admin:overview", args=[programme.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Family") == 2 * count  # both tables list them
+    return len(queries)
+
+
+def test_overview_reads_a_constant_number_of_queries(client, programme):
+    organiser = programme_staff(programme, StaffRole.ORGANISER)
+    client.force_login(organiser)
+    _overview_queries(client, programme, 1)  # warm the session and caches
+    assert _overview_queries(client, programme, 2) == _overview_queries(client, programme, 8)
