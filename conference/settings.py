@@ -415,6 +415,12 @@ MESSAGES_UPDATE_DELAY = int(os.environ.get("MESSAGES_UPDATE_DELAY", "120"))
 # Reminders before the event starts ("7d", "1d", "12h"), and the survey after it ends.
 MESSAGES_REMINDER_OFFSETS = env_list("MESSAGES_REMINDER_OFFSETS", "7d,1d")
 MESSAGES_SURVEY_DELAY = os.environ.get("MESSAGES_SURVEY_DELAY", "2h")
+# How many helper tasks the first task of a large batch enqueues. Unset: this cluster's other
+# workers (Q_WORKERS - 1). With N worker machines on one Redis broker, set it to the number of
+# workers of all machines minus one, so every machine takes part.
+MESSAGES_FAN_OUT = (
+    int(os.environ["MESSAGES_FAN_OUT"]) if os.environ.get("MESSAGES_FAN_OUT") else None
+)
 # A fan-out (organiser's note, agenda update, event cancellation) that has queued nothing for
 # this many seconds is resumed by the minute sweep: its worker died or lost the task.
 MESSAGES_FANOUT_LEASE = int(os.environ.get("MESSAGES_FANOUT_LEASE", "120"))

@@ -29,9 +29,11 @@ def send_due_messages(helper: bool = False) -> int:
     """Send every due outbox row; enqueued after each commit that queues mail, and scheduled
     every minute as a safety net. The first task of a large batch asks idle workers to help.
     """
-    workers = int(settings.Q_CLUSTER.get("workers", 1))
+    fan_out = settings.MESSAGES_FAN_OUT
+    if fan_out is None:  # one machine: this cluster's other workers
+        fan_out = max(int(settings.Q_CLUSTER.get("workers", 1)) - 1, 0)
     return messages_send_due(
-        fan_out=0 if helper else max(workers - 1, 0),
+        fan_out=0 if helper else fan_out,
         budget=settings.Q_CLUSTER.get("timeout", 300) * BUDGET_SHARE,
     )
 
