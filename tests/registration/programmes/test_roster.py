@@ -590,3 +590,20 @@ def test_demo_roster_file_is_the_generator_output_and_imports():
         "duplicate_in_file",
     }
     assert plan.report["counts"] == {"create": 3493, "update": 0, "skip": 7}
+
+
+def test_roster_page_says_so_when_the_worker_could_not_finish(client, course):
+    programme, _common, _own = course
+    organiser = StaffUserFactory()
+    programme_role_assign(user=organiser, programme=programme, role="organiser")
+    client.force_login(organiser)
+    rows = [person(i) for i in range(1, 601)]
+    roster_import = services.roster_upload(programme=programme, upload=upload(csv_bytes(rows)))
+    roster_import.upload.delete(save=False)  # the file is gone before the worker reads it
+
+    outcome = job_run(job_id=roster_import.job_id)
+    page = client.get(reverse("programmes_roster:detail", args=[programme.pk, roster_import.pk]))
+
+    assert outcome == "failed"
+    assert "The worker could not finish this file." in page.content.decode()
+    assert Enrolment.objects.count() == 0
