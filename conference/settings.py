@@ -402,6 +402,13 @@ CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "300"))
 # A participant's signed links (personal page, cancel, badge, survey, calendar) stop working
 # this many days after the event's last day; staff can also revoke them at any time.
 LINK_VALID_DAYS_AFTER_EVENT = int(os.environ.get("LINK_VALID_DAYS_AFTER_EVENT", "90"))
+# A focal point's delegation link (nominations) stops working this many days after the event's
+# last day; organisers can renew or revoke it at any time.
+DELEGATION_LINK_VALID_DAYS_AFTER_EVENT = int(
+    os.environ.get("DELEGATION_LINK_VALID_DAYS_AFTER_EVENT", "30")
+)
+# Largest PDF a focal point may upload for a delegation (nomination letter, Note Verbale).
+NOMINATION_DOCUMENT_MAX_BYTES = int(os.environ.get("NOMINATION_DOCUMENT_MAX_BYTES", "5242880"))
 
 # --- Messages and calendar invites (registration outbox) ---------------------------------
 # A row is tried this many times (back-off between tries) before it is marked failed.
