@@ -55,6 +55,18 @@ from registration.reports.models import (
 from registration.reports.models.surveys import Phase
 
 ZERO = Decimal("0")
+#: What the report and ``programme_progress`` read of an enrolment (no names, no e-mail shown).
+ENROLMENT_FIELDS = (
+    "pk",
+    "programme_id",
+    "cohort_id",
+    "status",
+    "role",
+    "sex",
+    "organisation",
+    "region",
+    "email_normalised",
+)
 
 
 def share(part: int | float | Decimal, whole: int | float | Decimal) -> float | None:
@@ -202,15 +214,6 @@ class ProgrammeReport:
         return sum(s.responses for s in self.surveys)
 
 
-def _choice_label(choices, code: str) -> str:
-    if not code:
-        return _("Not given")
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return code
-
-
 def breakdown_titles() -> dict[str, str]:
     return {
         "region": _("By region"),
@@ -237,7 +240,9 @@ def programme_report(programme, *, today: dt.date | None = None) -> ProgrammeRep
     source = programme.source
     events = programme_events(source)
     cohorts = {c.pk: c for c in Cohort.objects.filter(programme=source)}
-    enrolments = list(Enrolment.objects.filter(programme=source).order_by("pk"))
+    enrolments = list(
+        Enrolment.objects.filter(programme=source).only(*ENROLMENT_FIELDS).order_by("pk")
+    )
     progress = programme_progress(source, enrolments=enrolments) if enrolments else {}
 
     titles = breakdown_titles()
@@ -249,6 +254,9 @@ def programme_report(programme, *, today: dt.date | None = None) -> ProgrammeRep
         rows["sex"][code] = BreakdownRow(code, str(label))
     for code, label in EnrolmentRole.choices:
         rows["role"][code] = BreakdownRow(code, str(label))
+    sex_labels = {code: str(label) for code, label in Sex.choices}
+    role_labels = {code: str(label) for code, label in EnrolmentRole.choices}
+    not_given = _("Not given")
     totals, withdrawn = Trained(), 0
     expected: dict[int, int] = defaultdict(int)
     attended_at: dict[int, int] = defaultdict(int)
@@ -273,10 +281,10 @@ def programme_report(programme, *, today: dt.date | None = None) -> ProgrammeRep
         region = (enrolment.region or (cohort.region if cohort else "")).strip()
         organisation = " ".join(enrolment.organisation.split())
         keys = {
-            "region": (region.casefold(), region or _("Not given")),
-            "sex": (enrolment.sex, _choice_label(Sex, enrolment.sex)),
-            "organisation": (organisation.casefold(), organisation or _("Not given")),
-            "role": (enrolment.role, _choice_label(EnrolmentRole, enrolment.role)),
+            "region": (region.casefold(), region or not_given),
+            "sex": (enrolment.sex, sex_labels.get(enrolment.sex) or not_given),
+            "organisation": (organisation.casefold(), organisation or not_given),
+            "role": (enrolment.role, role_labels.get(enrolment.role) or not_given),
             "cohort": (
                 (cohort.code, _cohort_label(cohort, language)) if cohort else ("", _("No cohort"))
             ),
