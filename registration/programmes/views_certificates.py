@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from cms.selectors import page_in_language
-from registration.links import LinkError, link_invalid_response
+from registration.links import STATUS as LINK_STATUS
+from registration.links import LinkError, private_page
 from registration.programmes.certificates import certificate_pdf
 from registration.programmes.links import enrolment_from_key
 from registration.programmes.models import Certificate
@@ -84,7 +86,14 @@ def certificate_download(request: HttpRequest, key: str) -> HttpResponse:
     try:
         enrolment = enrolment_from_key(key)
     except LinkError as exc:
-        return link_invalid_response(request, exc)
+        # The personal programme page's answer to a link that no longer works.
+        page = render(
+            request,
+            "programmes/link_invalid.html",
+            {"code": exc.code},
+            status=LINK_STATUS.get(exc.code, 400),
+        )
+        return _private(private_page(page))
     certificate = (
         Certificate.objects.select_related("enrolment__programme__locale", "enrolment__cohort")
         .filter(enrolment=enrolment)
@@ -103,9 +112,8 @@ def certificate_download(request: HttpRequest, key: str) -> HttpResponse:
             },
             status=404,
         )
-        return _private(response)
+        return _private(private_page(response))
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     slug = enrolment.programme.slug
     response["Content-Disposition"] = f'attachment; filename="certificate-{slug}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return _private(response)
+    return _private(private_page(response))

@@ -36,7 +36,7 @@ from registration.links import sign_key
 from registration.messaging.models import Message
 from registration.models import Registration, StaffRole
 from registration.permissions import access_log, event_role_assign
-from registration.programmes.models import RosterImport
+from registration.programmes.models import Certificate, CertificateBatch, RosterImport
 from registration.programmes.permissions import programme_role_assign
 from registration.reports.models import ReportExport
 from tests.factories import RegistrationFactory
@@ -324,7 +324,26 @@ FILLERS: dict[tuple[str, ...], Callable[[World, Pattern], object]] = {
     ("report_job_id",): lambda w, p: Job.objects.get_or_create(
         kind="programme_report", params={"programme": w.programme_b.pk}
     )[0].pk,
+    # Certificates (helper "certificates"): B's enrolment's certificate, revoked (its public
+    # check page must then show nothing of it), and a certificate batch of programme B.
+    ("certificate_id",): lambda w, p: _certificate_of_b(w).pk,
+    ("token",): lambda w, p: _certificate_of_b(w).token,
+    ("certificate_batch_id",): lambda w, p: CertificateBatch.objects.get_or_create(
+        programme=w.programme_b,
+        defaults={"job": Job.objects.create(kind="certificate_batch", total=1)},
+    )[0].pk,
 }
+
+
+def _certificate_of_b(w: World) -> Certificate:
+    """Programme B's enrolment's certificate, revoked."""
+    certificate, _ = Certificate.objects.get_or_create(
+        enrolment=w.enrolment_b,
+        defaults={"hours": 12, "issued_at": w.event_b.latest_revision_created_at,
+                  "revoked_at": w.event_b.latest_revision_created_at,
+                  "revoked_reason": "Qzenrolgivenb"},
+    )  # fmt: skip
+    return certificate
 
 
 def _roster_of_b(w: World) -> int:

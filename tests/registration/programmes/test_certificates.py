@@ -14,7 +14,6 @@ import pytest
 import zxingcpp
 from django.core.files.images import ImageFile
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -30,7 +29,6 @@ from registration.programmes.certificates import certificate_pdf, verification_u
 from registration.programmes.links import enrolment_key
 from registration.programmes.models import Certificate, Cohort, Enrolment
 from registration.programmes.permissions import programme_role_assign
-from registration.programmes.selectors.progress import enrolment_progress
 from registration.programmes.services.certificates import (
     CertificateError,
     certificate_batch_build,
@@ -466,41 +464,45 @@ def test_participant_with_a_tampered_key_gets_no_certificate(client):
     assert response["Content-Type"].startswith("text/html")
 
 
-def _personal_box(enrolment, language="en") -> str:
+def _personal_page(client, enrolment, language="en") -> str:
+    """The participant's programme page (helper "enrol"), which includes the certificate box."""
     with translation.override(language):
-        return _flat(
-            render_to_string(
-                "programmes/includes/personal_certificate.html",
-                {
-                    "enrolment": Enrolment.objects.get(pk=enrolment.pk),
-                    "programme": enrolment.programme,
-                    "progress": enrolment_progress(enrolment),
-                    "key": enrolment_key(enrolment),
-                },
-            )
-        )
+        url = reverse("programmes:personal", kwargs={"key": enrolment_key(enrolment)})
+    response = client.get(url)
+    assert response.status_code == 200
+    return _flat(response.content.decode())
 
 
-def test_personal_page_box_says_what_is_missing():
+def test_personal_page_says_what_is_missing_for_the_certificate(client):
     programme = programme_create()
     enrolment = enrol(programme, 1, days=("d1",))  # 8 of 20 hours, no final session
 
-    box = _personal_box(enrolment)
+    page = _personal_page(client, enrolment)
 
-    assert "you have attended 8 of the 16 needed; 8 more to go." in box
-    assert "The final session must be attended: Final session." in box
-    assert "certificate.pdf" not in box
+    assert "you have attended 8 of the 16 needed; 8 more to go." in page
+    assert "The final session must be attended: Final session." in page
+    assert "certificate.pdf" not in page
 
 
-def test_personal_page_box_links_the_issued_certificate():
+def test_personal_page_links_the_issued_certificate(client):
     programme = programme_create()
     enrolment = enrol(programme, 1)
     certificate_issue(enrolment=enrolment, now=ISSUED)
 
-    box = _personal_box(enrolment, "ru")
+    page = _personal_page(client, enrolment, "ru")
 
-    assert "20 апреля 2027" in box
-    assert f"/ru/programmes/me/{enrolment_key(enrolment)}/certificate.pdf" in box
+    assert "Ваш сертификат выдан 20 апреля 2027." in page
+    assert f"/ru/programmes/me/{enrolment_key(enrolment)}/certificate.pdf" in page
+
+
+def test_personal_page_of_a_completed_person_waits_for_the_organisers(client):
+    programme = programme_create()
+    enrolment = enrol(programme, 1, language="kk")
+
+    page = _personal_page(client, enrolment, "kk")
+
+    assert "Сіз бағдарламаны аяқтадыңыз." in page
+    assert "certificate.pdf" not in page
 
 
 # --- the staff screen ------------------------------------------------------------------------
