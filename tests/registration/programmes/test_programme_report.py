@@ -468,6 +468,9 @@ def test_the_staff_page_shows_the_report_in_the_chosen_language(known, client):
     assert 'data-figure="completed">2<' in body
     assert "Частка тих, хто завершив" in body
     assert "Kharkiv" in body
+    # The whole report is in the chosen language, marked as such for screen readers.
+    assert '<div lang="uk">' in body
+    assert '<h2 id="h-recommendations">Рекомендації</h2>' in body
 
 
 def refused(response) -> bool:
