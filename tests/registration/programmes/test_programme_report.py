@@ -360,6 +360,12 @@ def docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
+def docx_shapes(data: bytes) -> list:
+    from docx import Document  # heavy, test-only reader
+
+    return list(Document(io.BytesIO(data)).inline_shapes)
+
+
 def xlsx_cells(data: bytes) -> dict[str, list]:
     from openpyxl import load_workbook  # heavy, test-only reader
 
@@ -405,6 +411,11 @@ def test_exports_open_and_hold_the_headline_figures(
     assert f"{hours}\n40,0" in text  # the decimal comma of ru, uk and kk
     assert by_sex in text
     assert "Kyiv" in text
+    # Each chart carries its numbers as alternative text (enrolled / completed per region).
+    alts = [shape._inline.docPr.get("descr") or "" for shape in docx_shapes(data)]
+    assert len(alts) >= 5
+    assert all(alts)
+    assert any("Kharkiv: 2 / 2; Lviv: 2 / 0." in alt for alt in alts)
     assert "Train more women trainers" in text
 
     _name, data = programme_report_file(programme=known, fmt="xlsx", language=language, today=TODAY)
