@@ -210,7 +210,7 @@ def _locked_registration(registration: Registration) -> tuple[Registration, Even
 
 
 def registration_create(
-    *, event: EventPage, data: dict[str, Any], language: str, by=None
+    *, event: EventPage, data: dict[str, Any], language: str, by=None, invited: bool = False
 ) -> RegistrationResult:
     """Register a person for ``event``: the copy they registered on, in any language (the
     registration belongs to its default-locale page; the copy itself serves the e-mail when
@@ -230,11 +230,17 @@ def registration_create(
     first for the outcome the places suggest, and under the lock, taken last, the places are
     counted again; only when the last places went meanwhile is the outcome rewritten.
 
-    Without ``by`` (the public form) only ``PUBLIC_ROLES`` may be chosen.
+    Without ``by`` (the public form) only ``PUBLIC_ROLES`` may be chosen. ``invited``: a room
+    above vouches for the person (an approved nomination is their invitation): no invitation
+    code is asked and the role it gives is kept.
 
     Raises ``RegistrationError`` (role_not_public, not_open, closed, invitation_required, full).
     """
-    if by is None and data.get("role", ParticipantRole.PARTICIPANT) not in PUBLIC_ROLES:
+    if (
+        by is None
+        and not invited
+        and data.get("role", ParticipantRole.PARTICIPANT) not in PUBLIC_ROLES
+    ):
         # The form offers only public roles; a hand-made POST must not print an ORGANISER badge.
         raise RegistrationError(
             _("This role is assigned by the organisers. Choose one of the roles offered."),
@@ -245,7 +251,8 @@ def registration_create(
     source = event.source
     try:
         _check_open(source, now=now)
-        _check_invitation(source, data.get("invitation_code", ""))
+        if not invited:
+            _check_invitation(source, data.get("invitation_code", ""))
         has_place = _has_free_place(source)
         if not has_place and not source.waiting_list:
             # True at this moment, as the count under the lock would be: nothing written.
