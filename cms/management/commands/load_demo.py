@@ -17,6 +17,9 @@ from django.core.management.base import BaseCommand
 LOADERS = [
     "cms.demo",
     "registration.demo",
+    # Before the messages: the programme's people at the mentors' training get its
+    # confirmation in the message history like the other participants.
+    "registration.programmes.demo",
     "registration.messaging.demo",
     "registration.checkin.demo",
     "registration.reports.demo",
