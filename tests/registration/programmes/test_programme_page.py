@@ -220,3 +220,21 @@ def test_manage_page_of_an_event_outside_programmes_has_no_panel(client):
     registration = RegistrationFactory()
     html = _get(client, manage_url(registration, absolute=False))
     assert "programme-panel-title" not in html
+
+
+def test_enrolments_over_the_client_limit_are_refused_with_429_keeping_input(
+    client, world, settings
+):
+    settings.RATELIMIT_REGISTER = "2/d"  # a day: no window ends midway
+    url = reverse("programmes:enrol", kwargs={"programme_id": world["programme"].pk})
+    statuses = [
+        client.post(url, enrol_post(world["south"], email=f"p{n}@example.org")).status_code
+        for n in range(2)
+    ]
+
+    refused = client.post(url, enrol_post(world["south"], email="p2@example.org"))
+
+    assert statuses == [302, 302]
+    assert refused.status_code == 429
+    assert 'value="p2@example.org"' in refused.content.decode()
+    assert Enrolment.objects.count() == 2
