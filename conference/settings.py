@@ -7,6 +7,7 @@ missing ``SECRET_KEY`` stops start-up with a sentence that says what to set.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -251,12 +252,52 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 #: Upload folders of the default storage that are public under MEDIA_URL (Wagtail's images
 #: and renditions); every other name (documents/, ...) is kept in PRIVATE_MEDIA_ROOT.
 PUBLIC_MEDIA_PREFIXES = ("images/", "original_images/")
+# S3-compatible object storage when S3_BUCKET is set (django-storages, the optional extra
+# "s3"): public images under public/ (public-read), everything else under private/ (private
+# ACL; the views that check access redirect to a signed URL valid S3_SIGNED_URL_SECONDS).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed: "
+            "pip install 'django-storages[s3]' (the project's extra \"s3\")."
+        )
+    _S3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "file_overwrite": False,
+    }
+    _PUBLIC_FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "location": "public",
+            "default_acl": "public-read",
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("S3_PUBLIC_DOMAIN") or None,
+        },
+    }
+    _PRIVATE_FILES = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", "300")),
+        },
+    }
+else:
+    _PUBLIC_FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _PRIVATE_FILES = {"BACKEND": "conference.storage.PrivateStorage"}
 STORAGES = {
+    # Routes each name to "public" or "private" below (conference.storage.MediaStorage).
     "default": {"BACKEND": "conference.storage.MediaStorage"},
-    # With django-storages: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS":
-    # {"bucket_name": ..., "default_acl": "private", "querystring_auth": True,
-    # "querystring_expire": 300}} gives short-lived signed URLs instead of a local folder.
-    "private": {"BACKEND": "conference.storage.PrivateStorage"},
+    "public": _PUBLIC_FILES,
+    "private": _PRIVATE_FILES,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

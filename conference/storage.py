@@ -1,6 +1,7 @@
 """Where files live: public media (images) and private files that no URL reaches.
 
-Two storages, both named in ``STORAGES``:
+Storages named in ``STORAGES`` (local folders by default; S3-compatible object storage when
+``S3_BUCKET`` is set, see settings):
 
 - ``default`` is ``MediaStorage``: names under ``PUBLIC_MEDIA_PREFIXES`` (Wagtail's images and
   renditions) are kept in ``MEDIA_ROOT`` and have a ``MEDIA_URL``; every other name (Wagtail's
@@ -9,7 +10,7 @@ Two storages, both named in ``STORAGES``:
   view (``WAGTAILDOCS_SERVE_METHOD = "serve_view"``) reads a document's path, not its URL, so
   documents are served only through that view and its ``before_serve_document`` hooks.
 - ``private`` is ``PrivateStorage``: a folder in ``PRIVATE_MEDIA_ROOT`` with no URL, for job
-  files (badge PDFs, report exports).
+  files (badge PDFs, report exports); ``public`` is the folder ``MEDIA_ROOT``.
 
 Deny by default: a new kind of upload is private until it is added to the public prefixes.
 In production on object storage, ``private`` becomes django-storages' S3 backend with a
@@ -60,13 +61,15 @@ def _is_public(name: str) -> bool:
 class MediaStorage(Storage):
     """The default storage: public images in ``MEDIA_ROOT``, everything else private."""
 
-    @cached_property
-    def public(self) -> FileSystemStorage:
-        return FileSystemStorage()
+    @property
+    def public(self) -> Storage:
+        """``STORAGES["public"]``: a folder under ``MEDIA_ROOT``, or a public bucket prefix."""
+        return storages["public"]
 
-    @cached_property
-    def private(self) -> PrivateStorage:
-        return PrivateStorage()
+    @property
+    def private(self) -> Storage:
+        """``STORAGES["private"]``: ``PrivateStorage``, or a private bucket prefix."""
+        return storages["private"]
 
     def _for(self, name: str) -> Storage:
         return self.public if _is_public(name) else self.private

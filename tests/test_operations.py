@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
 import sys
 
 import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from conference.logs import JsonFormatter
@@ -80,3 +85,38 @@ def test_json_log_line_has_fields_extra_and_traceback():
     assert entry["job_kind"] == "badges"
     assert "ValueError: boom" in entry["exception"]
     assert entry["time"].endswith("+00:00")
+
+
+def test_object_storage_without_django_storages_stops_with_a_sentence():
+    env = {
+        **os.environ,
+        "S3_BUCKET": "events-media",
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+    }
+    env.pop("DATABASE_URL", None)
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import conference.settings"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "S3_BUCKET is set but django-storages is not installed" in result.stderr
+
+
+def test_public_and_private_files_land_in_their_own_folders(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+    image = default_storage.save("images/logo.png", ContentFile(b"png"))
+    document = default_storage.save("documents/paper.pdf", ContentFile(b"%PDF"))
+
+    assert (tmp_path / "media" / image).exists()
+    assert (tmp_path / "private" / document).exists()
+    assert default_storage.url(image).startswith(settings.MEDIA_URL)
+    with pytest.raises(NotImplementedError):
+        default_storage.url(document)
