@@ -450,6 +450,9 @@ DELEGATION_LINK_VALID_DAYS_AFTER_EVENT = int(
 )
 # Largest PDF a focal point may upload for a delegation (nomination letter, Note Verbale).
 NOMINATION_DOCUMENT_MAX_BYTES = int(os.environ.get("NOMINATION_DOCUMENT_MAX_BYTES", "5242880"))
+# Focal points with places left are reminded once this long before their delegation's
+# deadline ("3d", "12h", "30m"; the schedule runs every 30 minutes).
+NOMINATION_REMINDER_BEFORE = os.environ.get("NOMINATION_REMINDER_BEFORE", "3d")
 
 # --- Messages and calendar invites (registration outbox) ---------------------------------
 # A row is tried this many times (back-off between tries) before it is marked failed.
