@@ -3,4 +3,111 @@ and menu items. Each concern appends its own hook functions."""
 
 from __future__ import annotations
 
-from wagtail import hooks  # noqa: F401 - the hook functions below use it
+# --- delegations: the organisers' screens (helper "delegations") ------------------------------
+from django.http import HttpRequest as _HttpRequest
+from django.urls import include as _include
+from django.urls import path as _path
+from django.urls import reverse as _reverse
+from django.utils.translation import gettext_lazy as _lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem as _MenuItem
+
+from registration.nominations.staff import views as delegation_views
+from registration.permissions import PARTICIPANT_ROLES as _PARTICIPANT_ROLES
+from registration.permissions import events_for as _events_for
+
+#: URL names (namespace ``nominations_admin``), see ``staff/views.py``.
+DELEGATION_URLS = [
+    _path("", delegation_views.delegations_index, name="index"),
+    _path("<int:event_id>/", delegation_views.delegations_event, name="delegations"),
+    _path("<int:event_id>/add/", delegation_views.delegation_edit, name="delegation_add"),
+    _path("<int:event_id>/nominees/", delegation_views.nominees, name="nominees"),
+    _path(
+        "<int:event_id>/participants.xlsx",
+        delegation_views.participants_export,
+        {"fmt": "xlsx"},
+        name="participants_xlsx",
+    ),
+    _path(
+        "<int:event_id>/participants.pdf",
+        delegation_views.participants_export,
+        {"fmt": "pdf"},
+        name="participants_pdf",
+    ),
+    _path(
+        "<int:event_id>/<int:delegation_id>/",
+        delegation_views.delegation_detail,
+        name="delegation_detail",
+    ),
+    _path(
+        "<int:event_id>/<int:delegation_id>/edit/",
+        delegation_views.delegation_edit,
+        name="delegation_edit",
+    ),
+    *[
+        _path(
+            f"<int:event_id>/<int:delegation_id>/{action}/",
+            delegation_views.delegation_action,
+            {"action": action},
+            name=f"delegation_{action}",
+        )
+        for action in delegation_views.ACTIONS
+    ],
+    _path(
+        "<int:event_id>/<int:delegation_id>/documents/<int:delegation_document_id>/",
+        delegation_views.document_download,
+        name="document",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_delegation_urls():
+    return [_path("nominations/", _include((DELEGATION_URLS, "nominations_admin")))]
+
+
+class DelegationsMenuItem(_MenuItem):
+    """Shown to organisers and registration managers of some event (and to superusers)."""
+
+    def is_shown(self, request: _HttpRequest) -> bool:
+        return _events_for(request.user, *_PARTICIPANT_ROLES).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_delegations_menu_item():
+    return DelegationsMenuItem(
+        _lazy("Delegations"),
+        _reverse("nominations_admin:index"),
+        name="delegations",
+        icon_name="group",
+        order=207,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_delegation_log_actions(actions):
+    actions.register_action(
+        "nominations.delegations_viewed",
+        _lazy("Delegations viewed"),
+        _lazy("Viewed the event's delegations"),
+    )
+    actions.register_action(
+        "nominations.delegation_viewed",
+        _lazy("Delegation viewed"),
+        _lazy("Viewed a delegation and its nominees"),
+    )
+    actions.register_action(
+        "nominations.nominees_viewed",
+        _lazy("Nominees viewed"),
+        _lazy("Viewed the nominees of the event's delegations"),
+    )
+    actions.register_action(
+        "nominations.document_downloaded",
+        _lazy("Delegation document downloaded"),
+        _lazy("Downloaded a delegation's document"),
+    )
+    actions.register_action(
+        "nominations.participants_exported",
+        _lazy("Participants by delegation downloaded"),
+        _lazy("Downloaded the participants by delegation"),
+    )

@@ -1,0 +1,1 @@
+"""The organisers' screens of the nominations room (Wagtail admin, ``/admin/nominations/``)."""
