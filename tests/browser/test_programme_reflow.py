@@ -58,11 +58,6 @@ def test_programme_page_and_enrolment_done_page_reflow_at_320_px(live_server, pa
     assert problems == {"programme": {}, "done": {}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the attendance include's table (programmes/includes/personal_sessions.html) is "
-    "wider than 320 px; reported to its helper (remove this mark once it reflows)",
-)
 def test_personal_programme_page_reflows_at_320_px(live_server, page, axe, enrolled):
     _world, enrolment = enrolled
     url = f"{live_server.url}{enrolment_url(enrolment, absolute=False)}"
