@@ -220,3 +220,13 @@ def test_staff_of_another_event_cannot_reach_this_one(client, world):
     assert client.get(_url("delegation_detail", other, kg.pk), follow=True).status_code == 404
     assert client.post(_url("delegation_revoke", other, kg.pk), follow=True).status_code == 404
     assert Delegation.objects.get(pk=kg.pk).revoked_at is None
+
+
+def test_event_dashboard_and_menu_lead_to_the_delegations(client, world):
+    event, _kg, organiser = world
+    client.force_login(organiser)
+    url = _url("delegations", event)
+    dashboard = client.get(reverse("registration_dashboard:event", args=[event.pk]))
+    assert f'href="{url}"' in dashboard.content.decode()
+    index = client.get(reverse("nominations_admin:index")).content.decode()
+    assert f'href="{url}"' in index
