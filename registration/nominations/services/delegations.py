@@ -184,7 +184,7 @@ def delegation_invite(
             Delegation.objects.select_for_update().select_related("event").get(pk=delegation.pk)
         )
         if locked.revoked_at is not None:
-            raise ValidationError(_("This delegation's link is revoked; reopen it first."))
+            raise ValidationError(_("This delegation's link is revoked; renew the link first."))
         key = f"delegation_invite:{locked.pk}:{locked.access_key}"
         if resend:
             key = f"{key}:{now.isoformat()}"
