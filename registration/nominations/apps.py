@@ -8,3 +8,7 @@ class NominationsConfig(AppConfig):
     name = "registration.nominations"
     label = "nominations"
     verbose_name = _("Nominations and delegations")
+
+    def ready(self) -> None:
+        # Connects the nominee's invitation, visa letters and personal data receivers.
+        from registration.nominations import receivers  # noqa: F401

@@ -111,3 +111,88 @@ def register_delegation_log_actions(actions):
         _lazy("Participants by delegation downloaded"),
         _lazy("Downloaded the participants by delegation"),
     )
+
+
+# --- the nominee's side: visa letters (helper "nominee") --------------------------------------
+
+from django.template.loader import render_to_string as _render_to_string  # noqa: E402
+
+from registration.links import sign_key as _sign_key  # noqa: E402
+from registration.nominations import views_visa_staff as _visa_views  # noqa: E402
+from registration.nominations.models import VisaLetter as _VisaLetter  # noqa: E402
+from registration.nominations.models import VisaRequest as _VisaRequest  # noqa: E402
+
+#: URL names (namespace ``nominations_visa``), see ``views_visa_staff.py``.
+VISA_URLS = [
+    _path("visa/", _visa_views.visa_index, name="index"),
+    _path("<int:event_id>/visa/", _visa_views.visa_list, name="list"),
+    _path("<int:event_id>/visa/<int:registration_id>/issue/", _visa_views.visa_issue, name="issue"),
+    _path(
+        "<int:event_id>/visa/<int:registration_id>/revoke/",
+        _visa_views.visa_revoke,
+        name="revoke",
+    ),
+    _path(
+        "<int:event_id>/visa/<int:registration_id>/letter.pdf",
+        _visa_views.visa_letter,
+        name="letter",
+    ),
+    _path("<int:event_id>/visa/templates/add/", _visa_views.visa_template, name="template_add"),
+    _path(
+        "<int:event_id>/visa/templates/<int:visa_template_id>/",
+        _visa_views.visa_template,
+        name="template_edit",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_visa_urls():
+    return [_path("nominations/", _include((VISA_URLS, "nominations_visa")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_visa_menu_item():
+    return DelegationsMenuItem(
+        _lazy("Visa letters"),
+        _reverse("nominations_visa:index"),
+        name="visa-letters",
+        icon_name="doc-full",
+        order=208,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_visa_log_actions(actions):
+    actions.register_action(
+        "nominations.visa_viewed",
+        _lazy("Visa requests viewed"),
+        _lazy("Viewed the event's visa requests and letters"),
+    )
+    actions.register_action(
+        "nominations.visa_letter_downloaded",
+        _lazy("Visa letter downloaded"),
+        _lazy("Downloaded a participant's visa letter"),
+    )
+
+
+@hooks.register("registration_manage_panels")
+def registration_manage_visa_panel(request, registration) -> str:
+    """On a participant's own page: their visa request and letter, when they asked for one."""
+    if not registration.visa_letter:
+        return ""
+    key = _sign_key(registration)
+    request_url = _reverse("nominations:visa_request", kwargs={"key": key})
+    download_url = _reverse("nominations:visa_letter", kwargs={"key": key})
+    return _render_to_string(
+        "nominations/visa/manage_panel.html",
+        {
+            "visa_request": _VisaRequest.objects.filter(registration=registration).first(),
+            "letter": _VisaLetter.objects.filter(
+                registration=registration, revoked_at__isnull=True
+            ).first(),
+            "request_url": request_url,
+            "download_url": download_url,
+        },
+        request=request,
+    )
