@@ -320,6 +320,8 @@ FILLERS: dict[tuple[str, ...], Callable[[World, Pattern], object]] = {
     ("enrolment_id",): lambda w, p: w.enrolment_b.pk,
     # Roster import (helper "roster"): a checked roster file of programme B with B's markers.
     ("roster_id",): lambda w, p: _roster_of_b(w),
+    # Visa letters (helper "nominee"): event B's letter template (its staff screens are B's).
+    ("visa_template_id",): lambda w, p: _visa_template_of_b(w),
     # Programme report exports (helper "report"): an export job of programme B.
     ("report_job_id",): lambda w, p: Job.objects.get_or_create(
         kind="programme_report", params={"programme": w.programme_b.pk}
@@ -560,3 +562,16 @@ def test_role_matrix_covers_generic_wagtail_screens():
         "wagtailsnippets_registration_registration:history",
         "event_roles:index",
     } <= names
+
+
+def _visa_template_of_b(w: World) -> int:
+    """Event B's visa letter template (helper "nominee")."""
+    # Imported here: this concern's lines stay together at the end of a shared file.
+    from registration.nominations.models import VisaLetterTemplate
+
+    template, _ = VisaLetterTemplate.objects.get_or_create(
+        event=w.event_b,
+        language="en",
+        defaults={"body": "We invite {name}.", "purpose": "B", "signatory_name": "Signer B"},
+    )
+    return template.pk
