@@ -25,6 +25,7 @@ from itertools import product
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
@@ -35,6 +36,8 @@ from registration.checkin.models import BadgeBatch
 from registration.links import sign_key
 from registration.messaging.models import Message
 from registration.models import Registration, StaffRole
+from registration.nominations.links import delegation_key
+from registration.nominations.models import Delegation, DelegationDocument, Nomination
 from registration.permissions import access_log, event_role_assign
 from registration.programmes.models import Certificate, CertificateBatch, RosterImport
 from registration.programmes.permissions import programme_role_assign
@@ -320,6 +323,14 @@ FILLERS: dict[tuple[str, ...], Callable[[World, Pattern], object]] = {
     ("enrolment_id",): lambda w, p: w.enrolment_b.pk,
     # Roster import (helper "roster"): a checked roster file of programme B with B's markers.
     ("roster_id",): lambda w, p: _roster_of_b(w),
+    # Nominations, focal point (helper "focal"): event B's delegation's signed link (the link
+    # is the credential: its page shows its own nominee, never B's registrations), its
+    # nominee and its document.
+    ("delegation_key",): lambda w, p: delegation_key(_delegation_of_b(w)),
+    ("nomination_id",): lambda w, p: _delegation_of_b(w).nominations.get().pk,
+    ("delegation_document_id",): lambda w, p: _delegation_of_b(w).documents.get().pk,
+    # (the organisers' screens of helper "delegations" take the same delegation by id)
+    ("delegation_id",): lambda w, p: _delegation_of_b(w).pk,
     # Visa letters (helper "nominee"): event B's letter template (its staff screens are B's).
     ("visa_template_id",): lambda w, p: _visa_template_of_b(w),
     # Programme report exports (helper "report"): an export job of programme B.
@@ -360,6 +371,25 @@ def _roster_of_b(w: World) -> int:
         defaults={"dry_run": {"total": 1, "counts": {"skip": 1}, "problems": [], "rows": [row]}},
     )
     return roster.pk
+
+def _delegation_of_b(w: World) -> Delegation:
+    """Event B's delegation with one nominee (no marker in it) and one PDF (helper "focal")."""
+    delegation, created = Delegation.objects.get_or_create(
+        event=w.event_b,
+        name="Delegation B",
+        defaults={"quota": 4, "focal_name": "Focal B", "focal_email": "focal-b@example.org"},
+    )
+    if created:
+        Nomination.objects.create(
+            event=w.event_b, delegation=delegation, given_name="Nominee", family_name="Bee",
+            email="nominee-b@example.org", email_normalised="nominee-b@example.org",
+            sex="female", organisation="Ministry B",
+        )  # fmt: skip
+        document = DelegationDocument(delegation=delegation, filename="b.pdf", size=9)
+        document.file.save("b.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        document.save()
+    return delegation
+
 
 #: Patterns with unnamed (positional) groups, by route name.
 POSITIONAL: dict[str, Callable[[World], list]] = {
@@ -486,6 +516,8 @@ def positives(w: World) -> dict[tuple[str, str], str]:
         # enrolments, is reached from it with A's id, which the fillers never use).
         ("programmes_admin:index", "organiser"): w.programme_a.title,
         ("programmes_admin:index", "registration_manager"): w.programme_a.title,
+        # Nominations (helper "focal"): the focal point's link opens their delegation's page.
+        ("nominations:delegation", "anonymous"): "Nominee Bee",
     }
 
 
