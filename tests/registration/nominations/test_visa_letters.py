@@ -22,6 +22,7 @@ from registration.nominations.services.visa import (
 )
 from registration.nominations.tasks import visa_letter_issue_task
 from registration.services.lifecycle import registration_anonymise
+from registration.services.registrations import registration_approve
 from registration.signals import personal_data_requested
 from tests.factories import RegistrationFactory, StaffUserFactory
 from tests.registration.nominations.nominee_helpers import letter_template, visa_request
@@ -328,3 +329,33 @@ def test_letter_template_editor_refuses_an_unknown_placeholder(client):
     assert "placeholder that is not offered" in refused.content.decode()
     assert saved.status_code == 302
     assert event.visa_letter_templates.get().body == "We invite {name} to {event}."
+
+
+# --- issued after approval ---------------------------------------------------------------------
+
+TASK = "registration.nominations.tasks.visa_letter_issue_task"
+
+
+def _queued_tasks(callbacks) -> list[tuple]:
+    """The worker tasks the commit would enqueue (``enqueue_after_commit``'s closures)."""
+    found = []
+    for callback in callbacks:
+        cells = [cell.cell_contents for cell in callback.__closure__ or ()]
+        if TASK in cells:
+            found.append(next(cell for cell in cells if isinstance(cell, tuple)))
+    return found
+
+
+def test_approving_a_registration_with_a_visa_request_issues_the_letter_in_the_worker(
+    django_capture_on_commit_callbacks,
+):
+    registration = _participant(status="awaiting_approval")
+    letter_template(registration.event, "en")
+    visa_request(registration)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        registration_approve(registration=registration)
+
+    assert _queued_tasks(callbacks) == [(registration.pk,)]
+    assert visa_letter_issue_task(registration.pk) == "issued"
+    assert VisaLetter.objects.get(registration=registration).revoked_at is None
