@@ -36,15 +36,15 @@ def _form(n: int = 1, **extra) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "places"),
+    ("language", "heading", "places", "status"),
     [
-        ("en", "Your nominees", "left: 3"),
-        ("ru", "Ваши кандидаты", "осталось: 3"),
-        ("uk", "Ваші кандидати", "залишилося: 3"),
-        ("kk", "Сіздің кандидаттарыңыз", "қалды: 3"),
+        ("en", "Your nominees", "left: 3", "Nominated"),
+        ("ru", "Ваши кандидаты", "осталось: 3", "Выдвинут(а)"),
+        ("uk", "Ваші кандидати", "залишилося: 3", "Висунуто"),
+        ("kk", "Сіздің кандидаттарыңыз", "қалды: 3", "Ұсынылды"),
     ],
 )
-def test_delegation_page_in_the_focal_points_language(language, heading, places):
+def test_delegation_page_in_the_focal_points_language(language, heading, places, status):
     # Arrange
     delegation = _open_delegation(focal_language=language)
     nomination_create(delegation=delegation, data=nominee(1))
@@ -58,6 +58,7 @@ def test_delegation_page_in_the_focal_points_language(language, heading, places)
     assert f'<html lang="{language}"' in text
     assert heading in text
     assert places in text
+    assert f'<span class="status status-nominated">{status}</span>' in text
     assert "Aizada Toktogulova" in text
     assert "Kyrgyz Republic" in text
     assert response["X-Robots-Tag"] == "noindex, nofollow"
