@@ -277,3 +277,22 @@ def register_programme_mentoring_log_actions(actions):
         _lazy("Mentoring pairs viewed"),
         _lazy("Viewed the programme's mentoring pairs"),
     )
+
+
+# --- sendlinks: e-mail the personal programme links to people who have not had theirs -------
+
+from registration.programmes.admin import notify as notify_admin  # noqa: E402 - own imports
+
+#: Appended to the staff URLs (namespace ``programmes_admin``): links_send.
+STAFF_URLS.append(
+    _path("<int:programme_id>/links/send/", notify_admin.links_send, name="links_send")
+)
+
+
+@hooks.register("register_log_actions")
+def register_programme_links_log_actions(actions):
+    actions.register_action(
+        "programmes.links_sent",
+        _lazy("Personal links sent"),
+        _lazy("Sent the personal programme links by e-mail"),
+    )

@@ -42,6 +42,7 @@ from registration.programmes.selectors.staff import (
 )
 from registration.programmes.services import enrolment as enrolment_services
 from registration.programmes.services.enrolment import EnrolmentError
+from registration.programmes.services.notify import programme_links_pending
 
 
 def _template_exists(name: str) -> str | None:
@@ -115,6 +116,8 @@ def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "progress_rows": progress_rows,
         "progress_table": _template_exists("programmes/includes/progress_table.html"),
         "screen_links": _screen_links(programme),
+        # sendlinks: people who have had no e-mail with their personal link (the button).
+        "links_pending": programme_links_pending(programme).count(),
         "page_title": programme.title,
         "header_title": programme.title,
         "header_icon": "list-ul",
