@@ -13,9 +13,11 @@ The data is ``registration/programmes/demo.json``:
   city and its trainers, and no one enrolled: the roster file shipped with the demo
   (``registration/programmes/demo/patrol-police-roster.xlsx``) is there to import by hand.
 
-The demo staff (``registration/demo.json``) get their role on both programmes. Registrations
-and check-ins are written directly, as the other rooms' demos do, so that loading sends no
-e-mail.
+The demo staff (``registration/demo.json``) get their role on both programmes. People are
+enrolled through ``enrolment_create`` and paired through ``pair_create``, as an organiser
+would; their registrations are then confirmed and dated back, the enrolment e-mail recorded as
+sent, and check-ins written directly, so that loading sends no e-mail. Runs before the
+messaging demo, which records the training's confirmation for them like for everyone there.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale
@@ -601,13 +603,6 @@ def _staff(programmes: list[ProgrammePage]) -> None:
             programme_role_assign(user=user, programme=programme, role=row["role"])
 
 
-def _link(enrolment: Enrolment) -> str:
-    try:
-        return enrolment_url(enrolment)
-    except NoReverseMatch:  # the personal page is not mounted (a site without it)
-        return "(no personal page on this site)"
-
-
 @transaction.atomic
 def load(*, write: Callable[[str], None] | None = None, now: dt.datetime | None = None) -> dict:
     """The two demo programmes with their events, cohorts, people, attendance and pairs,
@@ -638,13 +633,13 @@ def load(*, write: Callable[[str], None] | None = None, now: dt.datetime | None 
         enrolment = next(e for e in mentoring["people"].values() if e.role == role)
         write(
             f"    Personal programme page of a {role} ({enrolment.given_name} "
-            f"{enrolment.family_name}): {_link(enrolment)}"
+            f"{enrolment.family_name}): {enrolment_url(enrolment)}"
         )
-    try:
-        overview = reverse("programmes_admin:overview", args=[programme.pk])
-    except NoReverseMatch:  # the staff screens are not mounted
-        overview = None
-    if overview:
-        write(f"    Programme overview (log in as organiser): {settings.SITE_URL}{overview}")
-    write(f"    Roster file to import into the course: {ROSTER_PATH.relative_to(ROOT)}")
+    overview = reverse("programmes_admin:overview", args=[programme.pk])
+    write(f"    Programme overview (log in as organiser): {settings.SITE_URL}{overview}")
+    roster = reverse("programmes_roster:index", args=[course.pk])
+    write(
+        f"    Roster file to import into the course: {ROSTER_PATH.relative_to(ROOT)} "
+        f"(log in as organiser: {settings.SITE_URL}{roster})"
+    )
     return {"programme": programme, "course": course}

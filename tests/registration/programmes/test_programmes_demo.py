@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Page, Revision
 
@@ -76,7 +77,11 @@ def test_load_demo_twice_changes_nothing_and_prints_the_programme_links():
     assert [role for role, _url in links] == ["mentee", "mentor"]
     assert all("/programmes/me/" in url for _role, url in links)
     assert f"/admin/programmes/{programme.pk}/" in out
-    assert "registration/programmes/demo/patrol-police-roster.xlsx" in out
+    course = _programme(COURSE)
+    assert (
+        f"registration/programmes/demo/patrol-police-roster.xlsx (log in as organiser: "
+        f"{settings.SITE_URL}/admin/programmes/{course.pk}/roster/)"
+    ) in out
     assert "42 enrolled (0 new) in 4 cohorts, 7 events, 21 mentoring pairs, 24 completed" in out
 
 
