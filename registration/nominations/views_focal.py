@@ -34,6 +34,7 @@ from registration.nominations.selectors.focal import (
     delegation_places,
 )
 from registration.nominations.services.nominating import (
+    REPLACEABLE,
     NominationError,
     delegation_is_open,
     document_delete,
@@ -162,6 +163,12 @@ def nomination_replace_page(
     except DelegationLinkError as exc:
         return delegation_link_invalid_response(request, exc)
     nomination = _nomination_of(delegation, nomination_id)
+    if nomination.status not in REPLACEABLE:
+        messages.error(
+            request,
+            _("This person can no longer be replaced: they are no longer on your list."),
+        )
+        return _redirect(delegation_key, "#nominees-title")
     form = NominationForm(request.POST or None, initial={"role": nomination.role})
     status = 200
     if request.method == "POST":

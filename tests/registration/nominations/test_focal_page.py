@@ -331,3 +331,16 @@ def test_delegation_page_posts_are_rate_limited(settings):
 
     assert codes == [302, 302, 429]
     assert Nomination.objects.count() == 2
+
+
+def test_replace_page_of_a_withdrawn_nominee_goes_back_with_a_sentence():
+    delegation = _open_delegation()
+    nomination = nomination_create(delegation=delegation, data=nominee(1))
+    Nomination.objects.filter(pk=nomination.pk).update(status=NominationStatus.WITHDRAWN)
+    client = Client()
+
+    response = client.get(_url(delegation, "en") + f"nominees/{nomination.pk}/replace/")
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "This person can no longer be replaced" in page
