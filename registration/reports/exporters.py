@@ -135,7 +135,52 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
                 ],
             )
         )
+    out += nomination_tables(report)
     return out
+
+
+def nomination_target_line(report: Report) -> str:
+    """The event's gender-balance target as a sentence ("" without one)."""
+    stages = report.nominations
+    if stages is None or stages.target is None:
+        return ""
+    return _("Gender-balance target: %(target)s%% women") % {"target": stages.target}
+
+
+def nomination_tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
+    """The nomination stages (events with delegations only): by sex, then by delegation."""
+    stages = report.nominations
+    if stages is None:
+        return []
+    by_stage = [[s.label, *split_cells(s.split)] for s in stages.stages]
+    if stages.target is not None:
+        by_stage.append([_("Gender-balance target"), "", "", "", "", f"{stages.target}%"])
+    labels = [s.label for s in stages.stages]
+    return [
+        (_("Nomination stages"), [_("Stage"), *split_headers()], by_stage),
+        (
+            _("Nominations by delegation"),
+            [
+                _("Delegation"),
+                *(
+                    item
+                    for label in labels
+                    for item in (label, _("Share of women: %(stage)s") % {"stage": label})
+                ),
+            ],
+            [
+                [
+                    row.label,
+                    *(
+                        item
+                        for split in (row.nominated, row.approved, row.registered, row.attended)
+                        for item in (split.total, pct(split.women_share))
+                    ),
+                ]
+                for row in stages.rows
+            ],
+        ),
+    ]
 
 
 def survey_summary(report: Report) -> str:
@@ -709,6 +754,45 @@ def report_xlsx(report: Report, *, progress: Progress | None = None) -> bytes:
                     r.attended.women,
                 ]
                 for r in breakdown.rows
+            ],
+        )
+    nominations = report.nominations
+    if nominations is not None:
+        (stage_title, stage_header, _rows), (by_title, by_header, _rows) = nomination_tables(report)
+        percent.update(str(h) for h in by_header[2::2])
+        sheet(
+            stage_title,
+            stage_header,
+            [
+                [
+                    s.label,
+                    s.split.total,
+                    s.split.women,
+                    s.split.men,
+                    s.split.undisclosed,
+                    _frac(s.split.women_share),
+                ]
+                for s in nominations.stages
+            ]
+            + (
+                [[_("Gender-balance target"), None, None, None, None, nominations.target / 100]]
+                if nominations.target is not None
+                else []
+            ),
+        )
+        sheet(
+            by_title,
+            by_header,
+            [
+                [
+                    row.label,
+                    *(
+                        item
+                        for split in (row.nominated, row.approved, row.registered, row.attended)
+                        for item in (split.total, _frac(split.women_share))
+                    ),
+                ]
+                for row in nominations.rows
             ],
         )
     progress(50)

@@ -22,7 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from conference.l10n import format_date_range
 from registration.checkin.models import CheckIn
 from registration.models import Registration, RegistrationStatus
 from registration.models.registrations import OrganisationType, ParticipantRole, Sex
+from registration.nominations.models import Delegation, NominationStatus
 from registration.reports.models import Answer, QuestionKind, Recommendation, Survey, SurveyResponse
 
 NOT_REGISTERED = (RegistrationStatus.AWAITING_EMAIL, RegistrationStatus.EXPIRED)
@@ -183,6 +184,28 @@ class OrganiserGroup:
 
 
 @dataclass
+class NominationRow:
+    """One delegation's people at each nomination stage."""
+
+    key: int
+    label: str
+    nominated: Split = field(default_factory=Split)
+    approved: Split = field(default_factory=Split)
+    registered: Split = field(default_factory=Split)
+    attended: Split = field(default_factory=Split)
+
+
+@dataclass
+class NominationStages:
+    """Women's participation from nomination onwards: nominated → approved → registered →
+    attended, by sex, in all and by delegation, against the event's gender-balance target."""
+
+    target: int | None  # percent women, when the event set one
+    stages: list[Stage]
+    rows: list[NominationRow]
+
+
+@dataclass
 class Report:
     event_id: int
     title: str
@@ -207,6 +230,8 @@ class Report:
     #: in, for the texts the event's copy in the report's language does not have yet (they
     #: come from the source page): the HTML marks them with ``lang``, DOCX runs with ``w:lang``.
     fallback_languages: dict[str, str] = field(default_factory=dict)
+    #: Only for events with delegations (nominations by focal points), else None.
+    nominations: NominationStages | None = None
 
     def stage(self, key: str) -> Stage:
         return next(stage for stage in self.stages if stage.key == key)
@@ -348,6 +373,7 @@ def report_build(*, event) -> Report:
         attendance=attendance,
         survey=survey_results(event=event, audience=audience),
         recommendations=recommendation_rows(event=event, local=local, language=language),
+        nominations=nomination_stages(event=event),
     )
 
 
@@ -396,6 +422,76 @@ def field_of_work_names(*, page, language: str) -> list[str]:
     fields = list(page.fields_of_work.all())
     names = snippets_in_language(fields, model=FieldOfWork, language=language)
     return [names[f.pk].name for f in fields]
+
+
+#: The nomination stages, in order (a person counts at every stage they reached).
+NOMINATION_STAGES = ("nominated", "approved", "registered", "attended")
+
+
+def _nomination_stage_labels() -> dict[str, str]:
+    return {
+        "nominated": pgettext("report", "Nominated"),
+        "approved": pgettext("report", "Approved"),
+        "registered": pgettext("report", "Registered"),
+        "attended": pgettext("report", "Attended"),
+    }
+
+
+def nomination_stages(*, event) -> NominationStages | None:
+    """The nomination stages of ``event`` (one query), or None when it has no delegations.
+
+    - nominated: every nomination except those the focal point withdrew (declined, replaced
+      and replacement-requested people were nominated);
+    - approved: approved by the organisers;
+    - registered: approved, with a registration whose e-mail address was confirmed;
+    - attended: of those, checked in on at least one day.
+    """
+    checked_in = CheckIn.objects.filter(registration=OuterRef("nominations__registration"))
+    cube = (
+        Delegation.objects.filter(event=event)
+        .annotate(attended=Exists(checked_in))
+        .order_by()
+        .values(
+            "pk",
+            "name",
+            "nominations__status",
+            "nominations__sex",
+            "nominations__registration__status",
+            "attended",
+        )
+        .annotate(n=Count("nominations", filter=~Q(nominations__status=NominationStatus.WITHDRAWN)))
+    )
+    rows: dict[int, NominationRow] = {}
+    totals = {key: Split() for key in NOMINATION_STAGES}
+    for cell in cube:
+        row = rows.get(cell["pk"])
+        if row is None:
+            row = rows[cell["pk"]] = NominationRow(key=cell["pk"], label=cell["name"])
+        n, sex = cell["n"], cell["nominations__sex"] or ""
+        if not n:
+            continue
+        approved = cell["nominations__status"] == NominationStatus.APPROVED
+        registered = approved and cell["nominations__registration__status"] not in (
+            None,
+            *NOT_REGISTERED,
+        )
+        for key, flag in (
+            ("nominated", True),
+            ("approved", approved),
+            ("registered", registered),
+            ("attended", registered and cell["attended"]),
+        ):
+            if flag:
+                getattr(row, key).add(sex, n)
+                totals[key].add(sex, n)
+    if not rows:
+        return None
+    labels = _nomination_stage_labels()
+    return NominationStages(
+        target=event.gender_balance_target,
+        stages=[Stage(key=key, label=labels[key], split=totals[key]) for key in totals],
+        rows=sorted(rows.values(), key=lambda row: row.label),
+    )
 
 
 def _participation_cube(event) -> list[dict]:
