@@ -23,6 +23,8 @@ LOADERS = [
     "registration.messaging.demo",
     "registration.checkin.demo",
     "registration.reports.demo",
+    # The Astana conference's delegations, nominations and the nominees' registrations.
+    "registration.nominations.demo",
 ]
 
 ADMIN_USERNAME = "admin"
