@@ -230,3 +230,18 @@ def test_event_dashboard_and_menu_lead_to_the_delegations(client, world):
     assert f'href="{url}"' in dashboard.content.decode()
     index = client.get(reverse("nominations_admin:index")).content.decode()
     assert f'href="{url}"' in index
+
+
+def test_nominees_screen_lists_and_decides_only_this_events_people(client, world):
+    event, _kg, organiser = world
+    other = event_create()
+    foreign = nomination_add(delegation_create(other), 1)
+    client.force_login(organiser)
+    page = client.get(_url("nominees", event)).content.decode()
+    assert foreign.family_name not in page
+    response = client.post(
+        _url("nominees", event), {"nominations": [foreign.pk], "decision": "approve"}
+    )
+    assert response.status_code == 200  # the form refuses an id that is not on the list
+    foreign.refresh_from_db()
+    assert foreign.status == NominationStatus.NOMINATED
