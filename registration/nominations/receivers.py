@@ -9,6 +9,7 @@ from typing import Any
 from django.dispatch import receiver
 from django.utils import timezone
 
+from registration.messaging.models import Message
 from registration.models import Registration
 from registration.models.registrations import RegistrationStatus
 from registration.nominations.models import Nomination, VisaLetter, VisaRequest
@@ -110,4 +111,13 @@ def erase(
         nomination.anonymised_at = timezone.now()
         nomination.save()
     touched[Nomination] = [n.pk for n in nominations]
+    # The invitation was written before the registration existed (no registration on the
+    # row): its text and address go with the nomination's.
+    invitations = Message.objects.filter(
+        dedupe_key__in=[f"nominee_invite:{n.pk}" for n in nominations]
+    )
+    touched[Message] = list(invitations.values_list("pk", flat=True))
+    invitations.update(
+        to_email=placeholder_email or "anonymised@invalid", body_text="", body_html="", wire=b""
+    )
     return touched

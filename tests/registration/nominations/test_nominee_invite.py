@@ -16,6 +16,7 @@ from registration.nominations.services.nominees import (
     nomination_from_invite,
     nominee_invite,
 )
+from registration.services.lifecycle import registration_anonymise
 from tests.registration.nominations.focal_helpers import delegation_create
 from tests.registration.nominations.nominee_helpers import approved_nomination
 from tests.registration.registration_helpers import event_create
@@ -135,3 +136,20 @@ def test_a_forged_link_is_refused(client):
     response = client.get("/en/nominations/invite/not-a-real-key/")
     assert response.status_code == 400
     assert "This link is incomplete or has been changed." in response.content.decode()
+
+
+def test_anonymising_the_registration_blanks_the_nomination_and_its_invitation(client):
+    nomination = approved_nomination()
+    client.post(invite_url(nomination, language="en", absolute=False), _prefilled(nomination))
+    registration = Registration.objects.get()
+
+    registration_anonymise(registration=registration)
+
+    nomination.refresh_from_db()
+    invitation = Message.objects.get(kind="nominee_invite")
+    assert nomination.anonymised_at is not None
+    assert "Toktogulova" not in (nomination.given_name + nomination.family_name)
+    assert nomination.email != "Aizada.1@Mvd.example.kg"
+    assert "Toktogulova" not in invitation.body_text
+    registration.refresh_from_db()
+    assert invitation.to_email == registration.email  # the placeholder address
