@@ -123,6 +123,7 @@ def test_setup_schedules_creates_then_updates_by_name_without_duplicates():
         "registration.tasks",
         "registration.messaging.tasks",
         "registration.reports.tasks",
+        "registration.nominations.tasks",
     }
 
 
