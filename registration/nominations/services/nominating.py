@@ -280,6 +280,7 @@ def _tell_replaced(old: Nomination, *, delegation: Delegation) -> None:
     language = (registration.language if registration else "") or delegation.focal_language
     context = {
         "nomination": old,
+        "nominee_name": f"{old.given_name} {old.family_name}",
         "delegation": delegation,
         "event_local": event_in_language(delegation.event, language),
         "site_url": settings.SITE_URL,
