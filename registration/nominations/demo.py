@@ -291,8 +291,9 @@ def load(*, write: Callable[[str], None] | None = None) -> None:
     """The Astana conference's gender-balance target and its six delegations (once)."""
     write = write or registration_demo.stdout_writer()
     event = cms_demo.demo_events()[EVENT_SLUG]
-    if event.gender_balance_target is None:
-        type(event).objects.filter(pk=event.pk).update(gender_balance_target=GENDER_BALANCE_TARGET)
+    if event.gender_balance_target is None:  # a demo database from before the target
+        event.gender_balance_target = GENDER_BALANCE_TARGET
+        event.save_revision().publish()  # in the revision: a later publish keeps it
     organiser = _organiser()
     made = [spec["name"] for spec in DELEGATIONS if _delegation(event, spec, organiser)]
     write(f"  Delegations of the Astana conference: {len(made)} new.")
