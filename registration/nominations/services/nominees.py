@@ -97,6 +97,7 @@ def nominee_invite(*, nomination: Nomination) -> Message | None:
     for language in languages:
         context = {
             "nomination": nomination,
+            "nominee_name": f"{nomination.given_name} {nomination.family_name}",
             "delegation": nomination.delegation,
             "event": event,
             "event_local": event_in_language(event, language),
