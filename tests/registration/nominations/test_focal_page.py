@@ -17,6 +17,7 @@ from registration.nominations.models import DelegationDocument, Nomination, Nomi
 from registration.nominations.services.nominating import document_upload, nomination_create
 from tests.registration.nominations.focal_helpers import delegation_create, nominee
 from tests.registration.nominations.test_focal_nominating import PDF, PNG
+from tests.test_every_language import ALLOWED, page_words
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +345,29 @@ def test_replace_page_of_a_withdrawn_nominee_goes_back_with_a_sentence():
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "This person can no longer be replaced" in page
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "kk"])
+def test_delegation_page_has_no_english_left(language):
+    # Arrange: every section filled (role quotas, a nominee, a document, a reopened deadline)
+    delegation = delegation_create(
+        deadline=timezone.now() - dt.timedelta(days=1),
+        reopened_until=timezone.now() + dt.timedelta(days=2),
+        role_quotas={"speaker": 2},
+        focal_language=language,
+    )
+    nomination_create(delegation=delegation, data=nominee(1))
+    document_upload(
+        delegation=delegation,
+        file=SimpleUploadedFile("kg.pdf", PDF, "application/pdf"),
+        kind="note_verbale",
+    )
+    names = {"Kyrgyz", "Republic", "Bakyt", "Focal", "Aizada", "Toktogulova", "Inspector"}
+    names |= {"Ministry", "of", "Internal", "Affairs", "Regional", "Conference", "on", "Women"}
+    names |= {"in", "Law", "Enforcement", "Astana", "Hotel", "Rixos", "President", "kg", "pdf"}
+
+    # Act
+    html = Client().get(_url(delegation)).content.decode()
+
+    # Assert
+    assert page_words(html, language, ALLOWED | names) == []
