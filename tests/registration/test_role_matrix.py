@@ -334,17 +334,21 @@ FILLERS: dict[tuple[str, ...], Callable[[World, Pattern], object]] = {
     # Visa letters (helper "nominee"): event B's letter template (its staff screens are B's).
     ("visa_template_id",): lambda w, p: _visa_template_of_b(w),
     # Programme report exports (helper "report"): an export job of programme B.
-    ("report_job_id",): lambda w, p: Job.objects.get_or_create(
-        kind="programme_report", params={"programme": w.programme_b.pk}
-    )[0].pk,
+    ("report_job_id",): lambda w, p: (
+        Job.objects.get_or_create(kind="programme_report", params={"programme": w.programme_b.pk})[
+            0
+        ].pk
+    ),
     # Certificates (helper "certificates"): B's enrolment's certificate, revoked (its public
     # check page must then show nothing of it), and a certificate batch of programme B.
     ("certificate_id",): lambda w, p: _certificate_of_b(w).pk,
     ("token",): lambda w, p: _certificate_of_b(w).token,
-    ("certificate_batch_id",): lambda w, p: CertificateBatch.objects.get_or_create(
-        programme=w.programme_b,
-        defaults={"job": Job.objects.create(kind="certificate_batch", total=1)},
-    )[0].pk,
+    ("certificate_batch_id",): lambda w, p: (
+        CertificateBatch.objects.get_or_create(
+            programme=w.programme_b,
+            defaults={"job": Job.objects.create(kind="certificate_batch", total=1)},
+        )[0].pk
+    ),
 }
 
 
@@ -371,6 +375,7 @@ def _roster_of_b(w: World) -> int:
         defaults={"dry_run": {"total": 1, "counts": {"skip": 1}, "problems": [], "rows": [row]}},
     )
     return roster.pk
+
 
 def _delegation_of_b(w: World) -> Delegation:
     """Event B's delegation with one nominee (no marker in it) and one PDF (helper "focal")."""
