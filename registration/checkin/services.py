@@ -11,6 +11,7 @@ cross.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -20,13 +21,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from cms.fields import language_name
 from cms.models import EventPage
 from conference.jobs import JobResult, job_create, job_run
-from conference.l10n import time_zone_city
+from conference.l10n import time_zone_city, time_zone_label
 from registration.checkin.badges import badge_batch_pdf
 from registration.checkin.models import BadgeBatch, BadgeLayout, CheckIn
 from registration.checkin.selectors import badge_registrations, local_time
@@ -149,9 +150,16 @@ def _staff_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@functools.lru_cache(maxsize=64)
+def _zone_label(time_zone: str, first_day: dt.date, language: str | None) -> str:
+    # The answer's static part, made once per event and language in each process (CLDR).
+    return time_zone_label(time_zone, first_day, language)
+
+
 def _with_time(summary: dict[str, Any], checkin: CheckIn, event: EventPage) -> dict[str, Any]:
-    """The summary with the check-in's local time and the zone it is in."""
-    return {**summary, "time": local_time(checkin.at, event), "time_zone": event.tz_label}
+    """The summary with the check-in's local time and the zone it is in (``event.tz_label``)."""
+    zone = _zone_label(event.time_zone, event.start_date, get_language())
+    return {**summary, "time": local_time(checkin.at, event), "time_zone": zone}
 
 
 def _already(existing: CheckIn, event: EventPage, summary: dict[str, Any]) -> CheckInError:
@@ -199,6 +207,21 @@ def _unknown() -> CheckInError:
         _("Unknown badge: this code is not a badge of any registration."),
         code="unknown_token",
         level=ERROR,
+    )
+
+
+def _replayed(
+    mine: CheckIn, registration: Registration, event: EventPage, summary: dict[str, Any]
+) -> CheckInResult:
+    """The answer to a scan whose nonce is already recorded: the first answer again."""
+    if mine.registration_id != registration.pk:
+        raise CheckInError(_("The scanner sent a malformed request."), code="bad_request")
+    return CheckInResult(
+        code="checked_in",
+        message=_("Checked in — %(who)s") % {"who": _who(summary)},
+        checkin=mine,
+        participant=_with_time(summary, mine, event),
+        replayed=True,
     )
 
 
@@ -258,28 +281,12 @@ def checkin_perform(
                 level=WARNING,
             )
         summary = participant_summary(registration)
-        rows = list(
-            CheckIn.objects.select_related("by").filter(
-                Q(nonce=nonce) | Q(registration=registration, day=day)
-            )
-        )
-        mine = next((row for row in rows if row.nonce == nonce), None)
-        if mine is not None:
-            if mine.registration_id != registration.pk:
-                raise CheckInError(_("The scanner sent a malformed request."), code="bad_request")
-            return CheckInResult(
-                code="checked_in",
-                message=_("Checked in — %(who)s") % {"who": _who(summary)},
-                checkin=mine,
-                participant=_with_time(summary, mine, event),
-                replayed=True,
-            )
-        error = _status_error(registration, summary)
-        if error is not None:
-            raise error
-        if day not in event.days:
+        # A new scan (the common case) reads nothing more: the insert itself finds a replayed
+        # nonce or a second check-in that day (both unique), and only then is the row read.
+        refusal = _status_error(registration, summary)
+        if refusal is None and day not in event.days:
             # Named all the same: staff tell the person in front of them to come back.
-            raise CheckInError(
+            refusal = CheckInError(
                 _("“%(event)s” does not take place on %(day)s — %(who)s")
                 % {
                     "event": event.title,
@@ -290,8 +297,12 @@ def checkin_perform(
                 level=WARNING,
                 participant=summary,
             )
-        if rows:
-            raise _already(rows[0], event, summary)
+        if refusal is not None:
+            # A scan recorded before the status changed still answers as the first time.
+            mine = CheckIn.objects.select_related("by").filter(nonce=nonce).first()
+            if mine is None:
+                raise refusal
+            return _replayed(mine, registration, event, summary)
         try:
             with transaction.atomic():
                 checkin = CheckIn.objects.create(
@@ -303,23 +314,18 @@ def checkin_perform(
                     device=(device or "")[:100],
                 )
         except IntegrityError:
-            # Another device (or a concurrent retry of this scan) got there first.
-            existing = (
-                CheckIn.objects.select_related("by")
-                .filter(Q(nonce=nonce) | Q(registration=registration, day=day))
-                .first()
-            )
-            if existing is None:
-                raise
-            if existing.nonce == nonce:
-                return CheckInResult(
-                    code="checked_in",
-                    message=_("Checked in — %(who)s") % {"who": _who(summary)},
-                    checkin=existing,
-                    participant=_with_time(summary, existing, event),
-                    replayed=True,
+            # This scan sent again, or another device (or a retry) got there first.
+            rows = list(
+                CheckIn.objects.select_related("by").filter(
+                    Q(nonce=nonce) | Q(registration=registration, day=day)
                 )
-            raise _already(existing, event, summary) from None
+            )
+            mine = next((row for row in rows if row.nonce == nonce), None)
+            if mine is not None:
+                return _replayed(mine, registration, event, summary)
+            if not rows:
+                raise
+            raise _already(rows[0], event, summary) from None
     return CheckInResult(
         code="checked_in",
         message=_("Checked in — %(who)s") % {"who": _who(summary)},
