@@ -292,6 +292,16 @@ def events_for(user, *roles: str) -> QuerySet:
     return EventPage.objects.filter(pk__in=rows.values("event_id"))
 
 
+def menu_roles_held(request, *roles: str) -> bool:
+    """Whether ``request.user`` holds one of ``roles`` on some event, asked once per request
+    for every menu item that needs it (the admin menu has several such items)."""
+    memo = request.__dict__.setdefault("_menu_roles_held", {})
+    key = tuple(sorted(roles))
+    if key not in memo:
+        memo[key] = events_for(request.user, *roles).exists()
+    return memo[key]
+
+
 def user_has_event_role(user, event, *roles: str) -> bool:
     """Whether ``user`` holds one of ``roles`` (any role if none) on ``event`` (any locale)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from registration.permissions import events_for
+from registration.permissions import menu_roles_held
 
 
 class StaffViewSet(ViewSet):
@@ -29,7 +29,7 @@ class StaffViewSet(ViewSet):
     def menu_shown(self, request: HttpRequest) -> bool:
         """Whether the menu item is shown to ``request.user``; the views check access
         themselves, this only spares a user a link that would answer 403."""
-        return events_for(request.user, *self.menu_roles).exists()
+        return menu_roles_held(request, *self.menu_roles)
 
     @cached_property
     def menu_item_class(self) -> type[MenuItem]:

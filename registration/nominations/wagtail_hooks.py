@@ -14,7 +14,7 @@ from wagtail.admin.menu import MenuItem as _MenuItem
 
 from registration.nominations.staff import views as delegation_views
 from registration.permissions import PARTICIPANT_ROLES as _PARTICIPANT_ROLES
-from registration.permissions import events_for as _events_for
+from registration.permissions import menu_roles_held as _menu_roles_held
 
 #: URL names (namespace ``nominations_admin``), see ``staff/views.py``.
 DELEGATION_URLS = [
@@ -70,7 +70,7 @@ class DelegationsMenuItem(_MenuItem):
     """Shown to organisers and registration managers of some event (and to superusers)."""
 
     def is_shown(self, request: _HttpRequest) -> bool:
-        return _events_for(request.user, *_PARTICIPANT_ROLES).exists()
+        return _menu_roles_held(request, *_PARTICIPANT_ROLES)
 
 
 @hooks.register("register_admin_menu_item")
