@@ -20,11 +20,12 @@ LOADERS = [
     # Before the messages: the programme's people at the mentors' training get its
     # confirmation in the message history like the other participants.
     "registration.programmes.demo",
+    # The Astana conference's delegations, nominations and the nominees' registrations, also
+    # before the messages (a second run would otherwise add their confirmations then).
+    "registration.nominations.demo",
     "registration.messaging.demo",
     "registration.checkin.demo",
     "registration.reports.demo",
-    # The Astana conference's delegations, nominations and the nominees' registrations.
-    "registration.nominations.demo",
 ]
 
 ADMIN_USERNAME = "admin"
