@@ -7,8 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -147,17 +145,6 @@ def personal(request: HttpRequest, key: str) -> HttpResponse:
         ),
         "progress": enrolment_progress(enrolment),
         "key": key,
-        "personal_includes": _existing(PERSONAL_INCLUDES),
+        "personal_includes": PERSONAL_INCLUDES,
     }
     return private_page(render(request, "programmes/personal.html", context))
-
-
-def _existing(names: tuple[str, ...]) -> list[str]:
-    found = []
-    for name in names:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found

@@ -12,9 +12,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,24 +34,14 @@ from registration.programmes.permissions import (
     programme_role_revoke,
     programmes_for,
 )
+from registration.programmes.selectors.progress import programme_progress
 from registration.programmes.selectors.staff import (
     cohort_rows,
     enrolment_rows,
-    programme_progress_or_none,
 )
 from registration.programmes.services import enrolment as enrolment_services
 from registration.programmes.services.enrolment import EnrolmentError
 from registration.programmes.services.notify import programme_links_pending
-
-
-def _template_exists(name: str) -> str | None:
-    """The name of another helper's include when it is installed, else None."""
-    try:
-        select_template([name])
-    except Exception:  # noqa: BLE001 - TemplateDoesNotExist or a syntax error: leave it out
-        return None
-    return name
-
 
 #: Who edits a programme's cohorts.
 ORGANISER_ROLES = (StaffRole.ORGANISER,)
@@ -74,8 +63,7 @@ def programme_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: OTHER HELPERS' SCREENS linked from the overview: (URL name taking the programme id, label).
-#: A screen whose URL is not installed is left out.
+#: The programme's other screens linked from the overview: (URL name taking its id, label).
 SCREEN_LINKS = (
     ("programmes_mentoring:pairs", gettext_lazy("Mentoring pairs")),
     ("programmes_roster:index", gettext_lazy("Roster import")),
@@ -85,14 +73,9 @@ SCREEN_LINKS = (
 
 
 def _screen_links(programme) -> list[dict]:
-    links = []
-    for name, label in SCREEN_LINKS:
-        try:
-            url = reverse(name, args=[programme.pk])
-        except NoReverseMatch:
-            continue
-        links.append({"url": url, "label": label})
-    return links
+    return [
+        {"url": reverse(name, args=[programme.pk]), "label": label} for name, label in SCREEN_LINKS
+    ]
 
 
 @require_GET
@@ -100,12 +83,8 @@ def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
     """Cohorts (capacity, enrolled) and enrolments (cohort, role, progress, completion)."""
     programme = programme_for_staff(request.user, programme_id, PARTICIPANT_ROLES)
     enrolments = enrolment_rows(programme)
-    progress = programme_progress_or_none(programme, enrolments)
-    progress_rows = (
-        [(e, progress[e.pk]) for e in enrolments if e.pk in progress]
-        if progress is not None
-        else None
-    )
+    progress = programme_progress(programme.source, enrolments=enrolments)
+    progress_rows = [(e, progress[e.pk]) for e in enrolments if e.pk in progress]
     programme_access_log(
         user=request.user, programme=programme, action="programmes.overview_viewed"
     )
@@ -114,9 +93,8 @@ def programme_overview(request: HttpRequest, programme_id: int) -> HttpResponse:
         "cohorts": cohort_rows(programme),
         "enrolments": enrolments,
         "progress_rows": progress_rows,
-        "progress_table": _template_exists("programmes/includes/progress_table.html"),
         "screen_links": _screen_links(programme),
-        # sendlinks: people who have had no e-mail with their personal link (the button).
+        # People who have had no e-mail with their personal link (the button).
         "links_pending": programme_links_pending(programme).count(),
         "page_title": programme.title,
         "header_title": programme.title,

@@ -64,15 +64,3 @@ def enrolment_rows(
     return sorted_names(
         rows.order_by("pk"), language=language, names=lambda e: (e.family_name, e.given_name)
     )
-
-
-def programme_progress_or_none(programme: ProgrammePage, enrolments: list[Enrolment]):
-    """The attendance helper's ``programme_progress`` for these enrolments (a dict by
-    enrolment id), or None while that module is not installed."""
-    try:
-        # Imported here: the attendance concern's module may be absent from a checkout
-        # that has only the staff screens (the overview then shows no progress column).
-        from registration.programmes.selectors.progress import programme_progress
-    except ImportError:
-        return None
-    return programme_progress(programme.source, enrolments=enrolments)
