@@ -157,8 +157,11 @@ def test_organiser_adds_translates_and_publishes_an_event(
     _shot(page, f"{language}-1-events")
     _accessible(page, axe)
 
-    # Add an event (the index takes events only, so Wagtail opens the event form at once).
+    # Add an event: the index takes events and programmes, so Wagtail asks which first.
     page.locator(f"a[href$='/admin/pages/{en_index.pk}/add_subpage/']").first.click()
+    page.wait_for_url(f"**/admin/pages/{en_index.pk}/add_subpage/")
+    _accessible(page, axe)
+    page.locator("a[href*='/admin/pages/add/cms/eventpage/']").first.click()
     page.wait_for_url("**/admin/pages/add/cms/eventpage/**")
     page.fill("#id_title", TEXT[language]["title"])
     page.fill("#id_start_date", FIRST_DAY.isoformat())
