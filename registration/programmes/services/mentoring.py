@@ -240,7 +240,8 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook  # heavy: only when a workbook is uploaded
+    # Heavy library (openpyxl, STYLE rule 9): only when a workbook is uploaded.
+    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     unreadable = MentoringError(
