@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import Locale
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,9 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def staff():
+    # Wagtail's admin pages look up the default locale, which a migration made: a transactional
+    # test earlier in the run (a worker test) empties every table, so put it back.
+    Locale.objects.get_or_create(language_code="en")
     return get_user_model().objects.create_superuser(
         username="organiser", email="organiser@example.org", password=PASSWORD
     )
