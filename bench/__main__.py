@@ -6,6 +6,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from bench.harness import summary
+
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
@@ -13,6 +15,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         module = importlib.import_module(f"bench.bench_{name}")
         module.run()
+    summary()
     return 0
 
 

@@ -248,4 +248,5 @@ def run() -> None:
             ("average message size", size, "bytes"),
         ],
         ("worker / plain smtplib (median of rounds)", statistics.median(ratios)),
+        at_least=0.5,
     )

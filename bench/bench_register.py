@@ -181,4 +181,6 @@ def run() -> None:
             "registrations / bare inserts (median of rounds)",
             statistics.median(r / b for r, b in zip(registrations, bare, strict=True)),
         ),
+        at_least=0.5,
+        aim=0.8,
     )

@@ -176,6 +176,26 @@ def measure_rps(
     return requests / elapsed
 
 
+def compare_rps(
+    port: int, paths: dict[str, str], *, requests: int = 600, rounds: int = 5, warm: int = 200
+) -> dict[str, float]:
+    """Requests/s of each path (name → path), measured in alternating rounds after warming
+    each path up; the median of the rounds.
+
+    Warming fills every worker's page cache and lazy imports, so the first path measured pays
+    no start-up the second does not; alternating spreads this machine's drift over all paths.
+    """
+    import statistics
+
+    for path in paths.values():
+        measure_rps(port, path, requests=warm)
+    results: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(rounds):
+        for name, path in paths.items():
+            results[name].append(measure_rps(port, path, requests=requests))
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
 def fetch(port: int, path: str) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", path)
@@ -186,9 +206,76 @@ def fetch(port: int, path: str) -> bytes:
     return data
 
 
-def report(name: str, rows: list[tuple[str, float, str]], ratio: tuple[str, float]) -> None:
-    """Print a small table and the ratio line that matters."""
+@dataclass
+class Figure:
+    """One ratio or count of a run, with the goal it is held to (if any)."""
+
+    label: str
+    value: float
+    at_least: float | None = None
+    at_most: float | None = None
+    aim: float | None = None
+
+    @property
+    def goal(self) -> str:
+        if self.at_least is not None:
+            text = f">= {self.at_least:g}"
+        elif self.at_most is not None:
+            text = f"<= {self.at_most:g}"
+        else:
+            return "-"
+        return f"{text} (aim {self.aim:g})" if self.aim is not None else text
+
+    @property
+    def met(self) -> bool | None:
+        if self.at_least is not None:
+            return self.value >= self.at_least
+        if self.at_most is not None:
+            return self.value <= self.at_most
+        return None
+
+
+#: Every figure of this run, in order, for the summary ``python -m bench`` prints at the end.
+FIGURES: list[Figure] = []
+
+
+def record(
+    label: str,
+    value: float,
+    *,
+    at_least: float | None = None,
+    at_most: float | None = None,
+    aim: float | None = None,
+) -> None:
+    """Keep a figure for the summary (a query count on a cache hit, say, held to 0)."""
+    FIGURES.append(Figure(label, float(value), at_least, at_most, aim))
+
+
+def report(
+    name: str,
+    rows: list[tuple[str, float, str]],
+    ratio: tuple[str, float],
+    *,
+    at_least: float | None = None,
+    aim: float | None = None,
+) -> None:
+    """Print a small table and the ratio line that matters, and keep the ratio (with its goal,
+    ``at_least``, and the figure aimed for beyond it, ``aim``) for the summary."""
     print(f"\n## {name}")
     for label, value, unit in rows:
         print(f"  {label:<48} {value:>12.1f} {unit}")
     print(f"  RATIO {ratio[0]:<42} {ratio[1]:>12.3f}")
+    record(ratio[0], ratio[1], at_least=at_least, aim=aim)
+
+
+def summary() -> None:
+    """Every figure of the run with its goal beside it: the one table README quotes."""
+    if not FIGURES:
+        return
+    print("\n## Summary: every figure of this run with its goal")
+    print(f"  {'figure':<56} {'value':>9}  {'goal':<20} result")
+    for f in FIGURES:
+        result = {True: "met", False: "MISSED", None: ""}[f.met]
+        print(f"  {f.label:<56} {f.value:>9.3f}  {f.goal:<20} {result}")
+    held = [f for f in FIGURES if f.met is not None]
+    print(f"  goals met: {sum(1 for f in held if f.met)} of {len(held)}")

@@ -127,6 +127,9 @@ def _from_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
         response = conditional
     else:
         response = HttpResponse(entry["content"], status=200)
+        # The middleware that would add it sits below this one: without it the server would
+        # send the page in chunks.
+        response["Content-Length"] = str(len(entry["content"]))
     for name, value in entry["headers"]:
         if response.status_code == 304 and name.lower() == "content-type":
             continue

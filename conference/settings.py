@@ -96,10 +96,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages from the cache before sessions, locale or a query (cms.cache).
+    # Above the two policy middlewares: a stored page keeps the policy headers they set when
+    # it was rendered (public pages carry no nonce), so a hit does not build them again.
+    "cms.cache.PageCacheMiddleware",
     "conference.middleware.ContentSecurityPolicyMiddleware",
     "conference.middleware.PermissionsPolicyMiddleware",
-    # Anonymous readers' pages from the cache before sessions, locale or a query (cms.cache).
-    "cms.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
