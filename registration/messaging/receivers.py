@@ -49,7 +49,8 @@ UNSENT = (MessageStatus.PENDING, MessageStatus.SENDING, MessageStatus.ATTENTION)
 def status_email(
     sender, *, registration, change, reason: str, context: dict[str, Any], build: bool, **kwargs
 ) -> Message | None:
-    """Queue the e-mail ``STATUS_EMAILS`` gives for this change (one per change, ever)."""
+    """Queue the e-mail ``STATUS_EMAILS`` gives for this change (one per change, ever: the key
+    holds the change's id, a row written just now, so no lookup of an earlier copy)."""
     kind = STATUS_EMAILS.get((reason, change.to_status))
     if kind is None:
         return None
@@ -59,6 +60,7 @@ def status_email(
         dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
         context=context,
         build=build,
+        new_key=True,
     )
 
 

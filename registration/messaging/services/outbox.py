@@ -136,6 +136,7 @@ def message_queue(
     bulk=None,
     resend_of: Message | None = None,
     build: bool = True,
+    new_key: bool = False,
 ) -> Message | None:
     """Queue one e-mail to a participant, rendered now in their language.
 
@@ -146,9 +147,11 @@ def message_queue(
     task enqueued after the surrounding transaction commits. Returns the row, or ``None`` when
     the same message was already queued. ``build=False`` leaves building the e-mail to the
     sender (same bytes: boundaries and ``Message-ID`` come from the row), for callers that
-    must answer a visitor quickly.
+    must answer a visitor quickly. ``new_key``: the key names a row this transaction just
+    wrote (a status change), so no earlier message can hold it and the lookup that spares
+    rendering a repeat is skipped; the unique constraint still stops a second row.
     """
-    if Message.objects.filter(dedupe_key=dedupe_key).exists():
+    if not new_key and Message.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     try:
         with transaction.atomic():
