@@ -44,7 +44,7 @@ _NOT_REPLAYED = {"set-cookie", "date", "content-length", "x-page-cache"}
 
 def page_cache_seconds() -> int:
     """How long a page stays cached (``CMS_PAGE_CACHE_SECONDS``, default 300; 0 turns it off)."""
-    return int(getattr(settings, "CMS_PAGE_CACHE_SECONDS", 300))
+    return settings.CMS_PAGE_CACHE_SECONDS
 
 
 def page_cache_generation() -> int:

@@ -445,6 +445,14 @@ CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "300"))
 # A participant's signed links (personal page, cancel, badge, survey, calendar) stop working
 # this many days after the event's last day; staff can also revoke them at any time.
 LINK_VALID_DAYS_AFTER_EVENT = int(os.environ.get("LINK_VALID_DAYS_AFTER_EVENT", "90"))
+# A programme participant's personal link works this many days after the programme's end
+# (certificates are issued and downloaded after the last session).
+LINK_VALID_DAYS_AFTER_PROGRAMME = int(os.environ.get("LINK_VALID_DAYS_AFTER_PROGRAMME", "365"))
+# Roster imports (programmes): the largest file, the most people in one file, and the largest
+# size an XLSX may unpack to (a zip bomb stops there).
+ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(10 * 1024 * 1024)))
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "5000"))
+ROSTER_MAX_UNPACKED = int(os.environ.get("ROSTER_MAX_UNPACKED", str(200 * 1024 * 1024)))
 # A focal point's delegation link (nominations) stops working this many days after the event's
 # last day; organisers can renew or revoke it at any time.
 DELEGATION_LINK_VALID_DAYS_AFTER_EVENT = int(

@@ -21,9 +21,6 @@ from registration.links import LinkError
 from registration.programmes.models import Enrolment
 
 SALT = "programmes.enrolment.link"
-#: Days after the programme's end date during which the personal link still works (months:
-#: certificates are issued and downloaded after the last session).
-LINK_VALID_DAYS_AFTER_PROGRAMME = getattr(settings, "LINK_VALID_DAYS_AFTER_PROGRAMME", 365)
 
 
 def enrolment_key(enrolment: Enrolment) -> str:
@@ -33,7 +30,8 @@ def enrolment_key(enrolment: Enrolment) -> str:
 
 def enrolment_link_valid_until(enrolment: Enrolment) -> dt.date:
     """The last day on which ``enrolment``'s link still works."""
-    return enrolment.programme.end_date + dt.timedelta(days=LINK_VALID_DAYS_AFTER_PROGRAMME)
+    days = settings.LINK_VALID_DAYS_AFTER_PROGRAMME
+    return enrolment.programme.end_date + dt.timedelta(days=days)
 
 
 def enrolment_from_key(key: str, *, now: dt.datetime | None = None) -> Enrolment:

@@ -41,17 +41,17 @@ from django.utils.translation import ngettext
 
 def max_bytes() -> int:
     """The largest file accepted (settings.ROSTER_MAX_BYTES, default 10 MB)."""
-    return getattr(settings, "ROSTER_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.ROSTER_MAX_BYTES
 
 
 def max_rows() -> int:
     """The most people in one file (settings.ROSTER_MAX_ROWS, default 5,000)."""
-    return getattr(settings, "ROSTER_MAX_ROWS", 5000)
+    return settings.ROSTER_MAX_ROWS
 
 
 def max_unpacked() -> int:
     """The largest unpacked XLSX (settings.ROSTER_MAX_UNPACKED, default 200 MB)."""
-    return getattr(settings, "ROSTER_MAX_UNPACKED", 200 * 1024 * 1024)
+    return settings.ROSTER_MAX_UNPACKED
 
 
 #: This many empty rows in a row end the sheet (Excel keeps formatted empty rows).

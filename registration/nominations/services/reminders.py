@@ -31,7 +31,7 @@ KIND = "focal_reminder"
 
 def reminder_before() -> dt.timedelta:
     """How long before the deadline a focal point is reminded (the setting, e.g. ``"3d"``)."""
-    return offset_parse(getattr(settings, "NOMINATION_REMINDER_BEFORE", "3d"))
+    return offset_parse(settings.NOMINATION_REMINDER_BEFORE)
 
 
 def delegation_closes_at(delegation: Delegation) -> dt.datetime | None:

@@ -35,7 +35,7 @@ class ProgrammeReportError(Exception):
 def inline_export_max() -> int:
     """Above this many enrolments an export runs in the worker with a progress bar (the
     event report's setting, ``REPORT_INLINE_EXPORT_MAX``)."""
-    return getattr(settings, "REPORT_INLINE_EXPORT_MAX", 300)
+    return settings.REPORT_INLINE_EXPORT_MAX
 
 
 def export_inline(programme) -> bool:

@@ -21,7 +21,7 @@ from registration.reports.selectors import report_build
 
 def inline_export_max() -> int:
     """Above this many registrations an export runs in the worker with a progress bar."""
-    return getattr(settings, "REPORT_INLINE_EXPORT_MAX", 300)
+    return settings.REPORT_INLINE_EXPORT_MAX
 
 
 class ReportError(Exception):
