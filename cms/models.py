@@ -487,6 +487,12 @@ class EventPage(RoutablePageMixin, Page):
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + dt.timedelta(days=i) for i in range(max(count, 0))]
 
+    def is_over(self, now: dt.datetime) -> bool:
+        """True once the event's last day is over at the venue (its own time zone): an online
+        session's meeting link is then of no use to anyone."""
+        after = dt.datetime.combine(self.end_date + dt.timedelta(days=1), dt.time.min, self.tz)
+        return now >= after
+
     @property
     def registration_window(self) -> tuple[dt.datetime | None, dt.datetime]:
         """When registration opens (None: it is open already) and closes (when no date is

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -118,9 +119,11 @@ def personal(request: HttpRequest, key: str) -> HttpResponse:
     events = events_for_cohort(programme, enrolment.cohort)
     local = events_in_locale(events, event_in_language(programme, language).locale_id)
     registrations = enrolment_registrations(enrolment)
+    now = timezone.now()
     sessions = []
     for event in events:
         registration = registrations.get(event.pk)
+        over = event.is_over(now)
         sessions.append(
             {
                 "event": local[event.pk],
@@ -128,9 +131,11 @@ def personal(request: HttpRequest, key: str) -> HttpResponse:
                 "registration": registration,
                 "manage_url": manage_url(registration, absolute=False) if registration else "",
                 "online": event.format in ("online", "hybrid"),
-                # Only to a confirmed participant, as on the event's own manage page.
+                "over": over,
+                # Only to a confirmed participant, as on the event's own manage page, and only
+                # until the session is over.
                 "meeting_link": event.online_link
-                if registration is not None and registration.status == "confirmed"
+                if registration is not None and registration.status == "confirmed" and not over
                 else "",
             }
         )

@@ -12,12 +12,13 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Locale
 
+from cms.models import EventPage
 from registration.links import manage_url, registration_from_key
 from registration.models import Registration
 from registration.programmes.links import enrolment_from_key, enrolment_url
 from registration.programmes.models import Enrolment
 from registration.programmes.services.enrolment import enrolment_confirm, enrolment_create
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, today_in
 from tests.registration.programmes.enrol_helpers import (
     MEETING_LINK,
     enrol_data,
@@ -176,6 +177,39 @@ def test_personal_page_shows_the_meeting_link_once_confirmed(client, world):
     }
     assert linked == {world["training"].pk, world["online"].pk}
     assert "no-store" in response["Cache-Control"]
+
+
+def test_personal_page_drops_the_meeting_link_once_the_session_is_over(client, world):
+    """A confirmed participant's session held yesterday at the venue: the page says it is over
+    and no longer carries the link (the session a month ahead still has it on the same page
+    — see the test above)."""
+    online = world["online"]
+    enrolment = _enrolled(world)
+    enrolment_confirm(enrolment=enrolment)
+    url = enrolment_url(enrolment, absolute=False)
+    assert MEETING_LINK in _get(client, url)
+
+    yesterday = today_in(online.time_zone) - dt.timedelta(days=1)
+    online.start_date = online.end_date = yesterday
+    online.save_revision().publish()
+    html = _get(client, url)
+
+    assert MEETING_LINK not in html
+    assert "This session is over." in html
+
+
+@pytest.mark.parametrize(
+    ("now_utc", "over"),
+    [
+        (dt.datetime(2026, 3, 14, 17, 59, tzinfo=dt.UTC), False),  # 23:59 in Bishkek
+        (dt.datetime(2026, 3, 14, 18, 0, tzinfo=dt.UTC), True),  # midnight in Bishkek
+    ],
+)
+def test_a_session_is_over_at_midnight_after_its_last_day_at_the_venue(now_utc, over):
+    event = EventPage(
+        start_date=dt.date(2026, 3, 13), end_date=dt.date(2026, 3, 14), time_zone="Asia/Bishkek"
+    )
+    assert event.is_over(now_utc) is over
 
 
 def test_personal_page_shows_hours_and_progress(client, world):
