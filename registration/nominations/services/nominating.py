@@ -30,6 +30,7 @@ from registration.nominations.models import (
     NominationStatus,
 )
 from registration.selectors.registrations import event_in_language
+from registration.services.registrations import ACTIVE, registration_cancel
 
 #: Roles a focal point may nominate someone for (organisers and interpreters are staff's).
 FOCAL_ROLES = (
@@ -229,7 +230,10 @@ def nomination_replace(
     ``nomination_create`` (role quota, duplicate e-mail), and for a nominee who was declined,
     withdrawn or already replaced. Side effects: both rows, under a row lock on the
     delegation, and a polite e-mail to the replaced person in the outbox (their
-    registration's language, else the focal point's).
+    registration's language, else the focal point's). A replaced person who had already
+    registered loses that registration too (cancelled as staff cancel one: the ``cancelled``
+    e-mail withdraws their calendar invite, and the place goes to the waiting list): the
+    place was the delegation's, and it now belongs to the new nominee.
     """
     now = now or timezone.now()
     cleaned = _clean(data)
@@ -250,6 +254,10 @@ def nomination_replace(
         _check_email(locked, normalise_email(cleaned["email"]))
         new = _insert(locked, cleaned, replaces=old)
         _tell_replaced(old, delegation=locked)
+        if old.registration is not None and old.registration.status in ACTIVE:
+            registration_cancel(
+                registration=old.registration, note="replaced by the delegation's focal point"
+            )
     return new
 
 

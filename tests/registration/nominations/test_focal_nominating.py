@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from registration.messaging.models import Message
 from registration.messaging.services.sending import messages_send_due
 from registration.nominations.models import DelegationDocument, Nomination, NominationStatus
 from registration.nominations.services.nominating import (
@@ -18,12 +19,14 @@ from registration.nominations.services.nominating import (
     nomination_replace,
     nomination_withdraw,
 )
+from tests.factories import RegistrationFactory
 from tests.registration.nominations.focal_helpers import (
     after_deadline,
     before_deadline,
     delegation_create,
     nominee,
 )
+from tests.registration.nominations.nominee_helpers import approved_nomination
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +236,37 @@ def test_nomination_replace_passes_the_place_and_tells_the_replaced_person():
     assert "Aizada Toktogulova" in body
     assert "орныңызға" in body  # "in your place" (kk)
     assert "Nurgul" not in body  # the new nominee's name is not the replaced person's business
+
+
+def test_replacing_a_registered_nominee_cancels_their_registration_and_frees_the_place():
+    # Arrange: an approved nominee who registered and holds a confirmed place
+    nomination = approved_nomination()
+    delegation = nomination.delegation
+    registration = RegistrationFactory(
+        event=delegation.event, email=nomination.email, status="confirmed", language="ru"
+    )
+    Nomination.objects.filter(pk=nomination.pk).update(registration=registration)
+    nomination.refresh_from_db()
+    earlier = list(Message.objects.values_list("pk", flat=True))  # the nominee's invitation
+    mail.outbox.clear()
+
+    # Act
+    nomination_replace(
+        nomination=nomination,
+        data=nominee(7, given_name="Nurgul"),
+        now=before_deadline(delegation),
+    )
+    messages_send_due()
+
+    # Assert: the place is no longer theirs, and they hear both things in their language
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    change = registration.status_changes.order_by("-at", "-pk").first()
+    assert change.note == "replaced by the delegation's focal point"
+    kinds = sorted(Message.objects.exclude(pk__in=earlier).values_list("kind", flat=True))
+    assert kinds == ["cancelled", "nomination_replaced"]
+    sent = Message.objects.exclude(pk__in=earlier).filter(status="sent")
+    assert set(sent.values_list("to_email", "language")) == {(nomination.email, "ru")}
 
 
 def test_nomination_replace_refused_after_the_deadline_unless_asked():
