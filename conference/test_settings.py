@@ -26,6 +26,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db{_suffix}.sqlite3")}
 elif _suffix:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_suffix}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database needs no crash durability: a commit need not wait for the disk (the
+    # migrations, parallel registrations, the live server and TRUNCATE after transactional
+    # tests all commit). The worker processes tests start use the real settings.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 MEDIA_ROOT = BASE_DIR / f".test-media{_suffix}"
 PRIVATE_MEDIA_ROOT = BASE_DIR / f".test-private-media{_suffix}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

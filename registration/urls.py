@@ -35,4 +35,7 @@ urlpatterns = [
 if settings.BENCH_ENDPOINTS:  # bench/bench_register.py only; never set in production
     from registration.views import bench
 
-    urlpatterns += [path("bench/insert/", bench.insert_one, name="bench_insert")]
+    urlpatterns += [
+        path("bench/insert/", bench.insert_one, name="bench_insert"),
+        path("bench/modelform/", bench.insert_modelform, name="bench_modelform"),
+    ]
