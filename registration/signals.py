@@ -10,8 +10,9 @@ from django.dispatch import Signal
 
 #: A registration was made or changed status. Keyword arguments: ``registration``, ``change``
 #: (the ``StatusChange`` row), ``reason`` (one of ``REASONS``), ``context`` (what an e-mail
-#: about it may show: ``manage_url``, ``event_local``, ``staff_message``...), ``build`` (False:
-#: a receiver that writes e-mail should leave rendering to the sender). Messaging's receiver
+#: about it may show: ``manage_url``, ``event_local``, ``staff_message``...), ``build`` (False,
+#: for a new registration, with an empty ``context``: a receiver that writes e-mail should leave
+#: rendering to the sender, which has the registration). Messaging's receiver
 #: holds the one table that says which e-mail each change sends; it returns the outbox row.
 status_changed = Signal()
 

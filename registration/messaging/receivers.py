@@ -50,7 +50,9 @@ def status_email(
     sender, *, registration, change, reason: str, context: dict[str, Any], build: bool, **kwargs
 ) -> Message | None:
     """Queue the e-mail ``STATUS_EMAILS`` gives for this change (one per change, ever: the key
-    holds the change's id, a row written just now, so no lookup of an earlier copy)."""
+    holds the change's id, a row written just now, so no lookup of an earlier copy). With
+    ``build=False`` (a new registration) the sender renders it too: the visitor waits only
+    for the row."""
     kind = STATUS_EMAILS.get((reason, change.to_status))
     if kind is None:
         return None
@@ -60,6 +62,7 @@ def status_email(
         dedupe_key=f"status:{registration.pk}:{kind}:{change.pk}",
         context=context,
         build=build,
+        render=build,
         new_key=True,
     )
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, QuerySet
 from wagtail.models import PageViewRestriction
 
 from cms.models import EventPage
@@ -26,21 +25,22 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
 def event_public(pk: int) -> EventPage | None:
     """The live event ``pk`` when neither it nor a page above it has a view restriction.
 
-    One query: Wagtail's ``public()`` first reads every restriction of the site and then
-    filters, a second query and a fifth of the time of a registration.
+    Two small queries: Wagtail's ``public()`` reads every restriction of the site first, and
+    one query with the restriction test as a correlated subquery costs Django more to compile
+    than both of these together (a fifth of the time of a registration).
     """
-    # A restriction covers its page and every page below it: those whose path starts with
-    # the restricted page's path.
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return (
-        EventPage.objects.live()
-        .select_related("locale")
-        .filter(pk=pk)
-        .exclude(Exists(restricted))
-        .first()
-    )
+    # Not ``first()``: it would sort the one row by its primary key.
+    found = list(EventPage.objects.live().select_related("locale").filter(pk=pk).order_by()[:1])
+    if not found:
+        return None
+    page = found[0]
+    # A restriction covers its page and every page below it: the page and its ancestors are
+    # the prefixes of its path, one step (``steplen`` characters) at a time.
+    step = EventPage.steplen
+    ancestors = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    if PageViewRestriction.objects.filter(page__path__in=ancestors).exists():
+        return None
+    return page
 
 
 def event_in_language(event: EventPage, language: str) -> EventPage:

@@ -163,7 +163,6 @@ def _message_context(registration: Registration, page: EventPage | None = None) 
         event_local = event_in_language(registration.event, registration.language)
     return {
         "manage_url": manage_url(registration),
-        "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
         "event_local": event_local,
     }
 
@@ -213,15 +212,16 @@ def registration_create(
     *, event: EventPage, data: dict[str, Any], language: str, by=None, invited: bool = False
 ) -> RegistrationResult:
     """Register a person for ``event``: the copy they registered on, in any language (the
-    registration belongs to its default-locale page; the copy itself serves the e-mail when
-    it is in the e-mail's language).
+    registration belongs to its default-locale page; the copy itself serves the e-mail about
+    a repeated address when it is in the e-mail's language).
 
     ``data`` is the registration form's cleaned data. Side effects, in one transaction: a
     ``Registration`` (awaiting e-mail confirmation when a place is free, else on the waiting
     list), a ``StatusChange``, and one e-mail in the outbox (``confirm_email`` or
-    ``waitlisted``). When the address is already registered for the event, no registration is
-    written: the existing one is returned with ``created=False`` and its owner gets the
-    ``already_registered`` e-mail with their link (``registration_repeat_notice``). A refusal
+    ``waitlisted``, rendered by the sender). When the address is already registered for the
+    event, no registration is written: the existing one is returned with ``created=False`` and
+    its owner gets the ``already_registered`` e-mail with their link
+    (``registration_repeat_notice``). A refusal
     is the same error for a registered address as for a newcomer (plus that e-mail), so the
     caller can show one page for both and reveal nothing about who is registered.
 
@@ -270,19 +270,17 @@ def registration_create(
                 with transaction.atomic():
                     registration_repeat_notice(registration=existing, page=event)
         raise
+    fields = {name: data[name] for name in CREATE_FIELDS if name in data}
+    fields["language"] = fields.get("language") or language
+    registration = Registration(
+        event=source,
+        status=S.AWAITING_EMAIL if has_place else S.WAITLISTED,
+        consent_version=privacy_notice_current().version,
+        consent_at=now,
+        invitation_code=(data.get("invitation_code") or "")[:64] if source.invitation_only else "",
+        **fields,
+    )
     with transaction.atomic():
-        fields = {name: data[name] for name in CREATE_FIELDS if name in data}
-        fields["language"] = fields.get("language") or language
-        registration = Registration(
-            event=source,
-            status=S.AWAITING_EMAIL if has_place else S.WAITLISTED,
-            consent_version=privacy_notice_current().version,
-            consent_at=now,
-            invitation_code=(data.get("invitation_code") or "")[:64]
-            if source.invitation_only
-            else "",
-            **fields,
-        )
         try:
             with transaction.atomic():
                 registration.save()
@@ -293,8 +291,7 @@ def registration_create(
             existing = Registration.objects.get(event=source, email_normalised=email_normalised)
             registration_repeat_notice(registration=existing, page=event)
             return RegistrationResult(existing, created=False)
-        context = _message_context(registration, event)
-        written = _registered(registration, context=context, by=by)
+        written = _registered(registration, by=by)
 
         capacity, waiting_list = _lock_places(source)
         held = _places_held(source) + (0 if registration.status in HOLDS_A_PLACE else 1)
@@ -309,12 +306,14 @@ def registration_create(
                 row.delete()
             registration.status = status
             registration.save(update_fields=["status", "updated_at"])
-            _registered(registration, context=context, by=by)
+            _registered(registration, by=by)
     return RegistrationResult(registration, created=True)
 
 
-def _registered(registration: Registration, *, context: dict[str, Any], by) -> list[Any]:
-    """The status change and the e-mail of a new registration in its current status."""
+def _registered(registration: Registration, *, by) -> list[Any]:
+    """The status change and the e-mail of a new registration in its current status. The
+    e-mail is rendered by the sender (``build=False``): it needs nothing but the registration,
+    and the visitor waits only for its row."""
     change = StatusChange.objects.create(
         registration=registration,
         from_status="",
@@ -327,8 +326,8 @@ def _registered(registration: Registration, *, context: dict[str, Any], by) -> l
         registration=registration,
         change=change,
         reason="registered",
-        context=context,
-        build=False,  # the sender builds it: a burst of registrations waits for nothing
+        context={},
+        build=False,  # the sender renders and builds it: a burst of registrations waits less
     )
     return [change, *(row for _receiver, row in answers if row is not None)]
 

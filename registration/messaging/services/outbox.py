@@ -6,7 +6,10 @@
 
 Each row holds its e-mail as it will go over SMTP (``Message.wire``, built when queued, with a
 ``Message-ID`` and MIME boundaries derived from the row), so sending is I/O only and a copy
-sent again is the same e-mail. Claiming and sending live in ``services/sending.py``.
+sent again is the same e-mail. Rows a visitor would wait for are queued unbuilt
+(``build=False``: the sender builds the same bytes) or even unrendered (``render=False``: the
+sender renders them first, ``message_render_late``). Claiming and sending live in
+``services/sending.py``.
 """
 
 from __future__ import annotations
@@ -61,11 +64,13 @@ def message_render(*, kind: str, language: str, context: dict[str, Any]) -> tupl
 
 
 def message_context(registration: Registration, context: dict[str, Any] | None) -> dict[str, Any]:
-    """What every participant e-mail may use: the event in their language, their links."""
+    """What every participant e-mail may use: the event in their language, their links, the
+    hours they have to confirm their address."""
     full = {
         "registration": registration,
         "event": registration.event,
         "site_url": settings.SITE_URL,
+        "confirm_hours": settings.REGISTRATION_CONFIRM_HOURS,
         **(context or {}),
     }
     # Not ``setdefault``: its argument would be computed (a query, a signature) even when the
@@ -90,17 +95,24 @@ def message_build(
     sequence: int | None = None,
     resend_of: Message | None = None,
     build: bool = True,
+    render: bool = True,
 ) -> Message:
     """An unsaved outbox row, rendered now in the participant's language and (unless
     ``build=False``) built for the wire. ``message_queue`` saves one; a fan-out inserts a
     chunk of them at once (``bulk_create``) with the progress that goes with it. No side
     effects; the caller saves the row and calls ``messages_kick`` in its transaction.
+
+    ``render=False``: the row is left blank and the sender renders it just before it goes out
+    (``message_render_late``), from the registration as it stands then. Only for e-mails
+    whose ``context`` is what ``message_context`` gives anyway (a new registration's).
     """
-    full_context = message_context(registration, context)
-    full_context.setdefault("ics_method", ics_method)
-    subject, text, html = message_render(
-        kind=kind, language=registration.language, context=full_context
-    )
+    subject = text = html = ""
+    if render:
+        full_context = message_context(registration, context)
+        full_context.setdefault("ics_method", ics_method)
+        subject, text, html = message_render(
+            kind=kind, language=registration.language, context=full_context
+        )
     message = Message(
         event=registration.event,
         registration=registration,
@@ -118,8 +130,35 @@ def message_build(
         bulk=bulk,
         resend_of=resend_of,
     )
-    if build:
+    if build and render:
         message.wire = message_wire(message)
+    return message
+
+
+def message_is_rendered(message: Message) -> bool:
+    """False for a row queued with ``render=False`` and not sent yet (its text is blank:
+    every rendered e-mail has text)."""
+    return bool(message.body_text)
+
+
+def message_render_late(message: Message) -> Message:
+    """Render a row queued with ``render=False`` just before it is sent, in the language its
+    participant has chosen by then, and store subject, text and HTML on the row (what staff
+    and the participant's data export show). Side effect: one UPDATE of the row."""
+    registration = message.registration
+    message.language = registration.language
+    message.subject, message.body_text, message.body_html = message_render(
+        kind=message.kind,
+        language=registration.language,
+        context=message_context(registration, {"ics_method": message.ics_method}),
+    )
+    message.subject = message.subject[:300]
+    Message.objects.filter(pk=message.pk).update(
+        language=message.language,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+    )
     return message
 
 
@@ -136,6 +175,7 @@ def message_queue(
     bulk=None,
     resend_of: Message | None = None,
     build: bool = True,
+    render: bool = True,
     new_key: bool = False,
 ) -> Message | None:
     """Queue one e-mail to a participant, rendered now in their language.
@@ -147,7 +187,8 @@ def message_queue(
     task enqueued after the surrounding transaction commits. Returns the row, or ``None`` when
     the same message was already queued. ``build=False`` leaves building the e-mail to the
     sender (same bytes: boundaries and ``Message-ID`` come from the row), for callers that
-    must answer a visitor quickly. ``new_key``: the key names a row this transaction just
+    must answer a visitor quickly; ``render=False`` leaves rendering to the sender too (see
+    ``message_build``). ``new_key``: the key names a row this transaction just
     wrote (a status change), so no earlier message can hold it and the lookup that spares
     rendering a repeat is skipped; the unique constraint still stops a second row.
     """
@@ -180,6 +221,7 @@ def message_queue(
                 sequence=sequence,
                 resend_of=resend_of,
                 build=build,
+                render=render,
             )
             message.save(force_insert=True)
     except IntegrityError:

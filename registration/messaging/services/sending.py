@@ -44,6 +44,8 @@ from django_q.tasks import async_task
 from registration.messaging.models import Message, MessageStatus
 from registration.messaging.services.outbox import (
     message_build_email,
+    message_is_rendered,
+    message_render_late,
     message_wire,
     messages_woken,
 )
@@ -295,10 +297,18 @@ def _release(rows: list[Message], token: str) -> None:
 def _send_claimed(
     outbox: SmtpOutbox | BackendOutbox, rows: list[Message], token: str, held_until: float
 ) -> tuple[int, bool]:
-    """Send claimed rows in order. Returns how many went out, and whether the hold ran out
-    first (the rest are released, see ``_release``)."""
+    """Send claimed rows in order, rendering first those queued unrendered (a new
+    registration's e-mail, ``message_render_late``). Returns how many went out, and whether
+    the hold ran out first (the rest are released, see ``_release``)."""
     sent = 0
     for index, row in enumerate(rows):
+        if not message_is_rendered(row):
+            try:
+                message_render_late(row)
+            except Exception as exc:  # a broken template must not stop the rest of the batch
+                logger.exception("message %s could not be rendered", row.pk)
+                _mark_failed(row, token, _Outcome(False, f"{type(exc).__name__}: {exc}"))
+                continue
         outcome = outbox.deliver(row, token, held_until=held_until)
         if outcome.sent:
             sent += 1

@@ -11,8 +11,10 @@ from registration.messaging.models import EventCalendar, Message, MessageStatus,
 from registration.messaging.services.notices import organiser_message_queue
 from registration.messaging.services.sending import messages_send_due
 from registration.permissions import event_role_assign
+from registration.services.registrations import registration_create
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda
+from tests.registration.registration_helpers import person
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,20 @@ def test_organiser_cancels_the_event_from_the_admin(client):
 
     assert response.status_code == 302
     assert EventCalendar.objects.get(event=event).cancelled_at is not None
+
+
+def test_log_says_a_new_registration_s_e_mail_is_written_when_it_goes_out(client):
+    """Queued unrendered (the sender renders it), the row is not a blank line in the log:
+    it says when its text appears, and shows the subject once sent."""
+    event = event_with_agenda()
+    registration = registration_create(event=event, data=person(), language="en").registration
+    client.force_login(_staff("manager", event, role="registration_manager"))
+
+    before = client.get(f"/admin/messages/event/{event.pk}/").content.decode()
+    messages_send_due()
+    after = client.get(f"/admin/messages/event/{event.pk}/").content.decode()
+
+    assert registration.email in before
+    assert "Written when it goes out" in before
+    assert "Written when it goes out" not in after
+    assert Message.objects.get().subject in after

@@ -13,15 +13,18 @@ from django_q.brokers import get_broker
 from icalendar import Calendar
 
 from registration.messaging.models import CalendarInvite, Message, MessageStatus, OutboxWakeUp
+from registration.messaging.services import sending
 from registration.messaging.services.outbox import message_queue, message_resend
 from registration.messaging.services.sending import (
     message_send,
     messages_recover_stale,
     messages_send_due,
 )
+from registration.services.registrations import registration_create
 from tests import factories
 from tests.registration.messaging.messages_helpers import confirmed, event_with_agenda
 from tests.registration.messaging.smtpd import smtp_server, smtp_settings
+from tests.registration.registration_helpers import event_create, person
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +252,72 @@ def test_send_due_whose_hold_runs_out_gives_rows_back_at_once():
         with override_settings(**smtp_settings(port)):  # the next run, a lease that is long
             assert messages_send_due() == 3
     assert smtp.invites_by_recipient() == {p.email: 1 for p in people}
+
+
+def _registered(language: str):
+    """A new registration through the service: its e-mail is queued for the sender to render."""
+    event = event_create(capacity=10)
+    result = registration_create(event=event, data=person(language=language), language="en")
+    return result.registration, Message.objects.get(registration=result.registration)
+
+
+def test_a_new_registration_s_e_mail_is_rendered_by_the_sender_over_smtp():
+    """Queued blank, rendered just before it goes out: the server receives the Russian text
+    with the participant's link, and the row keeps what was sent (staff's log, the export)."""
+    registration, row = _registered("ru")
+    assert (row.subject, row.body_text, bytes(row.wire)) == ("", "", b"")
+
+    with smtp_server() as (smtp, port), override_settings(**smtp_settings(port)):
+        assert messages_send_due() == 1
+
+    [received] = smtp.received
+    sent = received.message
+    row.refresh_from_db()
+    assert row.status == MessageStatus.SENT
+    assert str(sent["Subject"]).strip() == row.subject
+    assert "Подтвердите" in row.subject
+    text = sent.get_body(("plain",)).get_content()
+    assert text.strip().splitlines() == row.body_text.strip().splitlines()
+    assert "/ru/registration/manage/" in text
+    assert registration.given_name in text
+
+
+def test_the_sender_renders_in_the_language_chosen_by_then():
+    """A participant who switches their messages to Ukrainian before the worker runs gets
+    the e-mail in Ukrainian, and the row says so."""
+    registration, row = _registered("ru")
+    type(registration).objects.filter(pk=registration.pk).update(language="uk")
+
+    assert messages_send_due() == 1
+
+    [sent] = mail.outbox
+    row.refresh_from_db()
+    assert row.language == "uk"
+    assert "/uk/registration/manage/" in sent.body
+    assert sent.subject == row.subject
+    assert "Підтвердьте" in sent.subject or "підтвердьте" in sent.body.lower()
+
+
+def test_an_e_mail_that_cannot_be_rendered_is_retried_and_the_others_go_out(monkeypatch):
+    """A broken template fails its own row (kept, with the error, for a later try) and the
+    batch goes on with the rest."""
+    _, broken = _registered("ru")
+    other = factories.RegistrationFactory(event=event_with_agenda())
+    _queue(other, "confirmed", "other")
+    real = sending.message_render_late
+
+    def render(message):
+        if message.pk == broken.pk:
+            raise ValueError("template exploded")
+        return real(message)
+
+    monkeypatch.setattr(sending, "message_render_late", render)
+
+    assert messages_send_due() == 1
+
+    assert [m.to for m in mail.outbox] == [[other.email]]
+    broken.refresh_from_db()
+    assert broken.status == MessageStatus.PENDING
+    assert broken.attempts == 1
+    assert "template exploded" in broken.last_error
+    assert broken.send_after > timezone.now()
