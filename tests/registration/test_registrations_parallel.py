@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from registration.messaging.models import Message
+from registration.messaging.services.sending import messages_send_due
 from registration.models import Registration
 from registration.services.registrations import registration_confirm_email, registration_create
 from tests.registration.registration_helpers import event_create, person
@@ -56,8 +57,10 @@ def test_fifty_parallel_registrations_for_twenty_places():
     assert len(statuses) == PEOPLE
     assert Message.objects.filter(kind="confirmed").count() == PLACES
     assert Message.objects.filter(kind="waitlisted").count() == PEOPLE - PLACES
-    # Registrations render their e-mail before taking the lock, for the outcome they expect;
-    # those that lost the last places to a parallel one must carry the waiting-list text.
+    # Registrations write their e-mail row before taking the lock, for the outcome they
+    # expect; those that lost the last places to a parallel one must be rewritten as waiting
+    # list rows, and the sender renders each with its own text.
+    assert messages_send_due() == Message.objects.count()
     subjects = {
         kind: set(Message.objects.filter(kind=kind).values_list("subject", flat=True))
         for kind in ("confirm_email", "waitlisted")
