@@ -37,7 +37,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -301,6 +301,10 @@ def _send_claimed(
     registration's e-mail, ``message_render_late``). Returns how many went out, and whether
     the hold ran out first (the rest are released, see ``_release``)."""
     sent = 0
+    # Their registrations and events in two queries for the chunk, not two per row.
+    prefetch_related_objects(
+        [row for row in rows if not message_is_rendered(row)], "registration__event"
+    )
     for index, row in enumerate(rows):
         if not message_is_rendered(row):
             try:
